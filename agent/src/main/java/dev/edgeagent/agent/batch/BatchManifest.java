@@ -1,0 +1,56 @@
+package dev.edgeagent.agent.batch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/**
+ * The JSON document written beside every sealed batch (in the outbox, then at the upload target).
+ * It is the batch's receipt: what it holds, where it goes, and how to check it arrived whole.
+ *
+ * <p>Times are ns since the Unix epoch. {@code firstSensorTimeNs}/{@code lastSensorTimeNs} are null when
+ * the stream's source has no sensor clock.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"manifestVersion", "key", "deviceId", "streamId", "modality", "tier", "tags",
+        "firstSeq", "lastSeq", "recordCount", "firstReceiveTimeNs", "lastReceiveTimeNs",
+        "firstSensorTimeNs", "lastSensorTimeNs", "rawBytes", "objectBytes", "compression",
+        "sha256", "contentType", "sealedAtNs", "agentVersion", "configHash"})
+public record BatchManifest(
+        int manifestVersion,
+        /** object key relative to the target prefix, e.g. device=d1/stream=can0/date=2026-11-23/...mcap */
+        String key,
+        String deviceId,
+        String streamId,
+        String modality,
+        String tier,
+        List<String> tags,
+        long firstSeq,
+        long lastSeq,
+        long recordCount,
+        long firstReceiveTimeNs,
+        long lastReceiveTimeNs,
+        Long firstSensorTimeNs,
+        Long lastSensorTimeNs,
+        /** payload bytes of all records, before framing and compression */
+        long rawBytes,
+        /** size of the object (the MCAP file) as stored and uploaded */
+        long objectBytes,
+        /** chunk compression used in the MCAP file: "lz4" or "" */
+        String compression,
+        /** SHA-256 of the object, lower-case hex */
+        String sha256,
+        String contentType,
+        long sealedAtNs,
+        String agentVersion,
+        String configHash) {
+
+    public static final int VERSION = 1;
+    public static final String MCAP_CONTENT_TYPE = "application/x-mcap";
+
+    /** The manifest's own key at the target: the object's key with ".mcap" replaced by ".json". */
+    public String manifestKey() {
+        return key.endsWith(".mcap") ? key.substring(0, key.length() - 5) + ".json" : key + ".json";
+    }
+}
