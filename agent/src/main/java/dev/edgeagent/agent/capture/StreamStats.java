@@ -1,0 +1,115 @@
+package dev.edgeagent.agent.capture;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Per-stream capture counters. The capture thread is the single writer of the counters (ordered
+ * stores, no locks, no allocation); metrics and the status log read them from other threads.
+ * Capture latency (receive to durable in the queue) goes into a wait-free HdrHistogram recorder.
+ */
+public final class StreamStats {
+
+    private static final VarHandle RECORDS;
+    private static final VarHandle BYTES;
+    private static final VarHandle REFUSED;
+    private static final VarHandle LAST_SEQUENCE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RECORDS = l.findVarHandle(StreamStats.class, "records", long.class);
+            BYTES = l.findVarHandle(StreamStats.class, "bytes", long.class);
+            REFUSED = l.findVarHandle(StreamStats.class, "refused", long.class);
+            LAST_SEQUENCE = l.findVarHandle(StreamStats.class, "lastSequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String streamId;
+    @SuppressWarnings("unused") private long records;
+    @SuppressWarnings("unused") private long bytes;
+    @SuppressWarnings("unused") private long refused;
+    @SuppressWarnings("unused") private long lastSequence = -1;
+    // up to 60 s with 3 significant digits: covers a stalled disk without resizing
+    private final Recorder latencyNs = new Recorder(60_000_000_000L, 3);
+    private final Histogram cumulativeLatency = new Histogram(60_000_000_000L, 3);
+    private Histogram interval;
+    private final Map<String, LongAdder> badInput = new ConcurrentHashMap<>();
+
+    public StreamStats(String streamId) {
+        this.streamId = streamId;
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    /** Capture thread only. */
+    void onAppended(long sequence, int payloadBytes, long latencyNanos) {
+        RECORDS.setRelease(this, (long) RECORDS.getOpaque(this) + 1);
+        BYTES.setRelease(this, (long) BYTES.getOpaque(this) + payloadBytes);
+        LAST_SEQUENCE.setRelease(this, sequence);
+        latencyNs.recordValue(Math.min(Math.max(latencyNanos, 0), 60_000_000_000L));
+    }
+
+    /** Capture thread only. */
+    void onRefused() {
+        REFUSED.setRelease(this, (long) REFUSED.getOpaque(this) + 1);
+    }
+
+    void initLastSequence(long sequence) {
+        LAST_SEQUENCE.setRelease(this, sequence);
+    }
+
+    /** Bad input is rare: a map of adders is fine here. Any thread. */
+    public void onBadInput(String kind) {
+        badInput.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    public long records() {
+        return (long) RECORDS.getAcquire(this);
+    }
+
+    public long bytes() {
+        return (long) BYTES.getAcquire(this);
+    }
+
+    public long refused() {
+        return (long) REFUSED.getAcquire(this);
+    }
+
+    /** Sequence of the newest record in the queue, -1 when it is empty. */
+    public long lastSequence() {
+        return (long) LAST_SEQUENCE.getAcquire(this);
+    }
+
+    public Map<String, LongAdder> badInput() {
+        return badInput;
+    }
+
+    public long badInputTotal() {
+        long n = 0;
+        for (LongAdder a : badInput.values()) {
+            n += a.sum();
+        }
+        return n;
+    }
+
+    /**
+     * Folds the latency recorded since the last call into the cumulative histogram and returns a copy
+     * of it. Called by one reader (the metrics sampler), never on the capture path.
+     */
+    public synchronized Histogram sampleLatency() {
+        interval = latencyNs.getIntervalHistogram(interval);
+        cumulativeLatency.add(interval);
+        return cumulativeLatency.copy();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.edgeagent.agent.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's configuration: the {@code agent:} tree of one YAML file, environment variables overriding
+ * it as in Quarkus ({@code AGENT_DEVICE_ID}, {@code AGENT_STREAMS_0__SOURCE_FILE}, ...).
+ * {@link AgentConfigLoader} loads and checks it; config/README.md is the reference users read.
+ */
+public interface AgentConfig {
+
+    String PREFIX = "agent";
+
+    /** Identifies this device in object keys, manifests and MQTT client ids. */
+    String deviceId();
+
+    /** Capture queues, outbox and state live here. */
+    @WithDefault("var/data")
+    Path dataDir();
+
+    List<StreamConfig> streams();
+
+    CaptureConfig capture();
+
+    BatchingConfig batching();
+
+    UploadConfig upload();
+
+    MqttBrokerConfig mqtt();
+
+    ObservabilityConfig observability();
+
+    interface StreamConfig {
+        /** Letters, digits, '.', '_' and '-': it is a directory name and part of object keys. */
+        String id();
+
+        Modality modality();
+
+        /** Upload priority; by default derived from the modality (see {@link Modality#defaultTier()}). */
+        Optional<Tier> tier();
+
+        /** Classification tags copied into every manifest, e.g. pii, biometric. */
+        Optional<List<String>> tags();
+
+        SourceConfig source();
+    }
+
+    interface SourceConfig {
+        SourceType type();
+
+        // ---- replay
+        /** Capture file to play (replay). */
+        Optional<Path> file();
+
+        /** pcap (pcap and pcapng) or candump; detected from the file when absent. */
+        Optional<ReplayFormat> format();
+
+        /** UDP destination ports to keep from a pcap; all UDP when absent. */
+        Optional<List<Integer>> ports();
+
+        /** CAN interfaces to keep from a candump log; all when absent. */
+        Optional<List<String>> interfaces();
+
+        /** original: at the capture's own timing (scaled by speed); max: as fast as possible. */
+        @WithDefault("original")
+        ReplayTiming timing();
+
+        @WithDefault("1.0")
+        double speed();
+
+        /** Start the file again once it is done (live-like demo); never in --once mode. */
+        @WithDefault("false")
+        boolean loop();
+
+        // ---- mqtt
+        /** MQTT topic filters (wildcards allowed). */
+        Optional<List<String>> topics();
+
+        @WithDefault("1")
+        int qos();
+
+        // ---- synthetic
+        /** Payload size of each synthetic record. */
+        @WithDefault("256")
+        int recordBytes();
+
+        /** Records per second; 0 = as fast as possible. */
+        @WithDefault("100")
+        double rate();
+
+        /** Records to produce; 0 = forever (not allowed with --once). */
+        @WithDefault("0")
+        long count();
+
+        /** Size jitter in percent of record-bytes (deterministic). */
+        @WithDefault("0")
+        int sizeJitterPercent();
+    }
+
+    interface CaptureConfig {
+        /** Keep capture queue files this long after they are batched (trigger windows read them). */
+        @WithDefault("1h")
+        @WithConverter(DurationConverter.class)
+        Duration retention();
+
+        /** Chronicle Queue roll cycle: how often a new queue file starts. */
+        @WithDefault("FAST_HOURLY")
+        String rollCycle();
+    }
+
+    interface BatchingConfig {
+        /** Seal a batch once its first record is this old. */
+        @WithDefault("60s")
+        @WithConverter(DurationConverter.class)
+        Duration maxDuration();
+
+        /** Seal a batch once its records hold this many payload bytes. */
+        @WithDefault("64M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxBytes();
+
+        /** Target uncompressed size of an MCAP chunk. */
+        @WithDefault("1M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize chunkBytes();
+
+        @WithDefault("lz4")
+        Compression compression();
+
+        /** Threads the batchers of all streams share. */
+        @WithDefault("1")
+        int threads();
+    }
+
+    interface UploadConfig {
+        /** file:DIRECTORY (the default: a local directory laid out like the bucket) or s3://BUCKET[/PREFIX]. */
+        @WithDefault("file:var/upload")
+        String target();
+
+        S3Config s3();
+
+        /** First retry delay after a failed upload; doubles up to max-backoff, with full jitter. */
+        @WithDefault("1s")
+        @WithConverter(DurationConverter.class)
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        @WithConverter(DurationConverter.class)
+        Duration maxBackoff();
+    }
+
+    interface S3Config {
+        /** Endpoint URL for S3-compatible stores (MinIO, Ceph, ...); AWS when absent. */
+        Optional<String> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Path-style addressing (bucket in the path), as MinIO and Ceph need. */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** Static credentials; the AWS default chain (env, profile, instance role) when absent. */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize multipartThreshold();
+
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize partSize();
+    }
+
+    interface MqttBrokerConfig {
+        @WithDefault("tcp://localhost:1883")
+        String uri();
+
+        /** Client ids are PREFIX-STREAM; the device id when absent. */
+        Optional<String> clientIdPrefix();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** How long the broker keeps the session (and queued QoS 1 messages) while the agent is away. */
+        @WithDefault("1h")
+        @WithConverter(DurationConverter.class)
+        Duration sessionExpiry();
+
+        @WithDefault("30s")
+        @WithConverter(DurationConverter.class)
+        Duration keepAlive();
+    }
+
+    interface ObservabilityConfig {
+        /** How often one log line with per-stream rates and backlog is written; 0 turns it off. */
+        @WithDefault("1m")
+        @WithConverter(DurationConverter.class)
+        Duration statusLogInterval();
+    }
+
+    enum SourceType { mqtt, replay, synthetic }
+
+    enum ReplayFormat { pcap, candump }
+
+    enum ReplayTiming { original, max }
+
+    enum Compression { lz4, none }
+
+}

@@ -1,0 +1,183 @@
+package dev.edgeagent.agent.config;
+
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks what the type system cannot: cross-field rules, files that must exist, names used in paths. */
+final class AgentConfigValidator {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private AgentConfigValidator() {
+    }
+
+    static List<String> validate(AgentConfig c) {
+        AgentConfigValidator v = new AgentConfigValidator();
+        v.check(c);
+        return v.problems;
+    }
+
+    private void problem(String key, Object value, String expected) {
+        problems.add(key + " = \"" + value + "\": expected " + expected);
+    }
+
+    private void check(AgentConfig c) {
+        if (!NAME.matcher(c.deviceId()).matches()) {
+            problem("agent.device-id", c.deviceId(), "1-64 letters, digits, '.', '_' or '-' (it is part of object keys)");
+        }
+        if (c.streams().isEmpty()) {
+            problems.add("agent.streams: no stream is configured; expected at least one");
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < c.streams().size(); i++) {
+            AgentConfig.StreamConfig s = c.streams().get(i);
+            String key = "agent.streams[" + i + "]";
+            if (!NAME.matcher(s.id()).matches()) {
+                problem(key + ".id", s.id(), "1-64 letters, digits, '.', '_' or '-' (it names a directory and object keys)");
+            } else if (!ids.add(s.id())) {
+                problem(key + ".id", s.id(), "a stream id used only once");
+            }
+            checkSource(key + ".source", s.source());
+        }
+        AgentConfig.BatchingConfig b = c.batching();
+        if (b.maxDuration().isNegative() || b.maxDuration().isZero()) {
+            problem("agent.batching.max-duration", b.maxDuration(), "a positive duration such as 60s");
+        }
+        if (b.maxBytes().asLongValue() <= 0) {
+            problem("agent.batching.max-bytes", b.maxBytes().asLongValue(), "a positive size such as 64M");
+        }
+        if (b.chunkBytes().asLongValue() < 1024 || b.chunkBytes().asLongValue() > 256L << 20) {
+            problem("agent.batching.chunk-bytes", b.chunkBytes().asLongValue(), "a size between 1K and 256M");
+        }
+        if (b.threads() < 1) {
+            problem("agent.batching.threads", b.threads(), "1 or more");
+        }
+        checkRollCycle(c.capture().rollCycle());
+        checkTarget(c.upload());
+    }
+
+    private void checkSource(String key, AgentConfig.SourceConfig s) {
+        switch (s.type()) {
+            case replay -> {
+                if (s.file().isEmpty()) {
+                    problems.add(key + ".file: missing; a replay source needs the capture file to play");
+                    return;
+                }
+                Path file = s.file().get();
+                if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                    problem(key + ".file", file, "a readable capture file (relative paths start at "
+                            + Path.of("").toAbsolutePath() + ")");
+                    return;
+                }
+                if (s.format().isEmpty() && detectFormat(file).isEmpty()) {
+                    problem(key + ".format", "", "pcap or candump (" + file + " is neither a pcap/pcapng file nor named *.log/*.candump)");
+                }
+                if (!(s.speed() > 0) || Double.isInfinite(s.speed())) {
+                    problem(key + ".speed", s.speed(), "a positive factor (1.0 = original timing)");
+                }
+                s.ports().ifPresent(ports -> {
+                    for (int p : ports) {
+                        if (p < 1 || p > 65535) {
+                            problem(key + ".ports", p, "UDP ports between 1 and 65535");
+                        }
+                    }
+                });
+            }
+            case mqtt -> {
+                if (s.topics().isEmpty() || s.topics().get().isEmpty()) {
+                    problems.add(key + ".topics: missing; an mqtt source needs at least one topic filter");
+                } else {
+                    for (String t : s.topics().get()) {
+                        if (t.isEmpty() || t.indexOf('\0') >= 0) {
+                            problem(key + ".topics", t, "a non-empty MQTT topic filter");
+                        }
+                    }
+                }
+                if (s.qos() < 0 || s.qos() > 2) {
+                    problem(key + ".qos", s.qos(), "0, 1 or 2 (1 is what makes delivery lossless)");
+                }
+            }
+            case synthetic -> {
+                if (s.recordBytes() < 16 || s.recordBytes() > 64 << 20) {
+                    problem(key + ".record-bytes", s.recordBytes(), "between 16 and 67108864");
+                }
+                if (s.rate() < 0 || Double.isNaN(s.rate())) {
+                    problem(key + ".rate", s.rate(), "records per second, 0 for as fast as possible");
+                }
+                if (s.count() < 0) {
+                    problem(key + ".count", s.count(), "0 (forever) or a positive number of records");
+                }
+                if (s.sizeJitterPercent() < 0 || s.sizeJitterPercent() > 90) {
+                    problem(key + ".size-jitter-percent", s.sizeJitterPercent(), "between 0 and 90");
+                }
+            }
+        }
+    }
+
+    private void checkRollCycle(String name) {
+        try {
+            RollCycles.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            problem("agent.capture.roll-cycle", name, "a Chronicle Queue roll cycle such as FAST_HOURLY, FAST_DAILY, TEN_MINUTELY");
+        }
+    }
+
+    private void checkTarget(AgentConfig.UploadConfig u) {
+        try {
+            UploadTargetSpec.parse(u.target());
+        } catch (IllegalArgumentException e) {
+            problem("agent.upload.target", u.target(), e.getMessage());
+        }
+        u.s3().endpoint().ifPresent(ep -> {
+            try {
+                URI uri = new URI(ep);
+                if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                        || uri.getHost() == null) {
+                    problem("agent.upload.s3.endpoint", ep, "an http:// or https:// URL");
+                }
+            } catch (URISyntaxException e) {
+                problem("agent.upload.s3.endpoint", ep, "an http:// or https:// URL");
+            }
+        });
+        if (u.s3().accessKeyId().isPresent() != u.s3().secretAccessKey().isPresent()) {
+            problems.add("agent.upload.s3: access-key-id and secret-access-key go together; expected both or neither");
+        }
+        if (u.s3().partSize().asLongValue() < 5L << 20) {
+            problem("agent.upload.s3.part-size", u.s3().partSize().asLongValue(), "at least 5M (the S3 minimum part size)");
+        }
+    }
+
+    /** pcap and pcapng announce themselves by magic number; candump logs by name. */
+    static Optional<AgentConfig.ReplayFormat> detectFormat(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(4);
+            if (b.length == 4) {
+                int le = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+                if (le == 0xa1b2c3d4 || le == 0xd4c3b2a1 || le == 0xa1b23c4d || le == 0x4d3cb2a1 || le == 0x0a0d0d0a) {
+                    return Optional.of(AgentConfig.ReplayFormat.pcap);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        String name = file.getFileName().toString();
+        if (name.endsWith(".log") || name.endsWith(".candump")) {
+            return Optional.of(AgentConfig.ReplayFormat.candump);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.edgeagent.agent.capture;
+
+import dev.edgeagent.protocols.source.RecordSink;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CaptureQueueTest {
+
+    @TempDir
+    Path dataDir;
+
+    private static final UnsafeBuffer NO_KEY = new UnsafeBuffer(new byte[0]);
+
+    record Read(long seq, long sensor, long wall, long mono, String key, byte[] payload) {
+    }
+
+    static List<Read> readAll(CaptureQueue q) {
+        List<Read> out = new ArrayList<>();
+        RecordView view = new RecordView();
+        try (ExcerptTailer t = q.chronicle().createTailer()) {
+            while (true) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    view.wrap(dc.wire().bytes());
+                    byte[] key = new byte[view.key().capacity()];
+                    view.key().getBytes(0, key);
+                    byte[] payload = new byte[view.payload().capacity()];
+                    view.payload().getBytes(0, payload);
+                    out.add(new Read(view.sequence(), view.sensorTimeNs(), view.receiveWallNs(),
+                            view.receiveMonoNs(), new String(key, StandardCharsets.UTF_8), payload));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void recordsRoundTripByteForByteFromHeapAndDirectBuffers() {
+        try (CaptureQueue q = new CaptureQueue(dataDir, "can0", "FAST_HOURLY", new StreamStats("can0"))) {
+            RecordSink sink = q.newSink();
+            byte[] heap = {1, 2, 3, 4, 5};
+            ByteBuffer direct = ByteBuffer.allocateDirect(300);
+            for (int i = 0; i < 300; i++) {
+                direct.put(i, (byte) (i * 7));
+            }
+            UnsafeBuffer key = new UnsafeBuffer("xx/topic/a".getBytes(StandardCharsets.UTF_8));
+            // an offset view into an array, as sources use for slices of a bigger buffer
+            assertTrue(sink.append(42L, 100L, 200L, key, 3, 7, new UnsafeBuffer(heap, 1, 3), 0, 3));
+            assertTrue(sink.append(RecordSink.NO_SENSOR_TIME, 101L, 201L, NO_KEY, 0, 0, new UnsafeBuffer(direct), 10, 250));
+            assertTrue(sink.append(7L, 102L, 202L, NO_KEY, 0, 0, new UnsafeBuffer(heap), 0, 0));
+
+            List<Read> all = readAll(q);
+            assertEquals(3, all.size());
+            assertEquals(new Read(0, 42, 100, 200, "topic/a", null).key(), all.get(0).key());
+            assertArrayEquals(new byte[]{2, 3, 4}, all.get(0).payload());
+            assertEquals(42L, all.get(0).sensor());
+            assertEquals(RecordSink.NO_SENSOR_TIME, all.get(1).sensor());
+            assertEquals(101L, all.get(1).wall());
+            assertEquals(201L, all.get(1).mono());
+            byte[] expected = new byte[250];
+            for (int i = 0; i < 250; i++) {
+                expected[i] = (byte) ((i + 10) * 7);
+            }
+            assertArrayEquals(expected, all.get(1).payload());
+            assertEquals(0, all.get(2).payload().length);
+            assertEquals(List.of(0L, 1L, 2L), all.stream().map(Read::seq).toList());
+            assertEquals(3, q.stats().records());
+            assertEquals(253, q.stats().bytes());
+            assertEquals(2, q.stats().lastSequence());
+        }
+    }
+
+    @Test
+    void sequenceContinuesAfterReopen() {
+        UnsafeBuffer p = new UnsafeBuffer(new byte[8]);
+        try (CaptureQueue q = new CaptureQueue(dataDir, "s", "FAST_HOURLY", new StreamStats("s"))) {
+            assertEquals(0, q.nextSequence());
+            RecordSink sink = q.newSink();
+            for (int i = 0; i < 5; i++) {
+                assertTrue(sink.append(0, 0, System.nanoTime(), NO_KEY, 0, 0, p, 0, 8));
+            }
+        }
+        try (CaptureQueue q = new CaptureQueue(dataDir, "s", "FAST_HOURLY", new StreamStats("s"))) {
+            assertEquals(5, q.nextSequence());
+            assertTrue(q.newSink().append(0, 0, System.nanoTime(), NO_KEY, 0, 0, p, 0, 8));
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), readAll(q).stream().map(Read::seq).toList());
+            assertTrue(q.stats().sampleLatency().getTotalCount() >= 1);
+        }
+    }
+
+    @Test
+    void aQueueOfAnotherStreamIsRefusedAtOpen() {
+        UnsafeBuffer p = new UnsafeBuffer(new byte[8]);
+        try (CaptureQueue q = new CaptureQueue(dataDir, "a", "FAST_HOURLY", new StreamStats("a"))) {
+            assertTrue(q.newSink().append(0, 0, 0, NO_KEY, 0, 0, p, 0, 8));
+        }
+        // the directory of stream "a" reused under another stream's name
+        Path moved = dataDir.resolve("queues").resolve("b");
+        assertTrue(dataDir.resolve("queues/a").toFile().renameTo(moved.toFile()));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new CaptureQueue(dataDir, "b", "FAST_HOURLY", new StreamStats("b")));
+        assertTrue(e.getMessage().contains("another stream"), e.getMessage());
+    }
+}
