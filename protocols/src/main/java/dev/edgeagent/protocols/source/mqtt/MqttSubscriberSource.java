@@ -5,7 +5,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,17 @@ import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
  * and a new one is started only after the old one's callback thread has left the sink ({@link Link#gate}), so two
  * Paho threads never write to the sink at once and a stale callback can never acknowledge on a new connection.
  * Status and counters are readable from any thread without locks.
+ *
+ * <h2>What the broker must be set to (Mosquitto 2.0)</h2>
+ * <ul>
+ *   <li>{@code max_queued_messages}: large and finite (the default 1000 silently drops QoS 1 messages for a
+ *       subscriber that falls behind or is offline; 0, "unlimited", is broken in 2.0.11).</li>
+ *   <li>{@code persistence true}: otherwise a broker restart loses the session and what it held.</li>
+ *   <li>{@code max_inflight_messages}: the broker-side window (default 20); the client's
+ *       {@link MqttSourceSettings#receiveMaximum()} caps it further.</li>
+ *   <li>{@code persistent_client_expiration} (if set) longer than the longest time the agent may be down.</li>
+ * </ul>
+ * The harness in the protocols test-jar ({@code dev.edgeagent.protocols.testing.MosquittoBroker}) uses such a config.
  */
 public final class MqttSubscriberSource implements Source {
 
@@ -66,6 +79,8 @@ public final class MqttSubscriberSource implements Source {
     private final EpochNanoClock wallClock;
     private final MqttConnectionOptions connectionOptions;
     private final String roleName;
+    /** Runs the blocking parts of a teardown; its one thread exists only while there is such work. */
+    private final ThreadPoolExecutor helper;
 
     // Written by the Paho callback thread (one at a time, see Link.gate); reused for every message.
     private byte[] keyBytes = new byte[128];
@@ -113,6 +128,11 @@ public final class MqttSubscriberSource implements Source {
         this.connectionOptions = connectionOptions(settings);
         this.roleName = "mqtt-source:" + settings.clientId();
         this.nextAttemptNs = System.nanoTime();
+        this.helper = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "mqtt-teardown:" + settings.clientId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -204,8 +224,18 @@ public final class MqttSubscriberSource implements Source {
             recordError("MQTT source for " + settings.brokerUri() + " failed unexpectedly: " + describe(e));
             LOG.log(Level.ERROR, lastError, e);
             connected = false;
-            if (link != null && state != State.TEARING_DOWN && state != State.CLOSED) {
-                beginTeardown(System.nanoTime(), backoffNs(failedAttempts++));
+            long now = System.nanoTime();
+            if (state == State.CLOSED) {
+                return 0;
+            }
+            if (link == null) {
+                state = State.WAITING;
+                nextAttemptNs = now + backoffNs(failedAttempts++);
+            } else if (state != State.TEARING_DOWN) {
+                beginTeardown(now, backoffNs(failedAttempts++));
+            } else {
+                link = null; // teardown itself failed: abandon the old client (it is retired)
+                state = State.WAITING;
             }
             return 1;
         }
@@ -225,15 +255,8 @@ public final class MqttSubscriberSource implements Source {
         while (!l.tryRetire() && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
             sleepQuietly(1);
         }
-        try {
-            if (l.client.isConnected()) {
-                l.client.disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
-                        .waitForCompletion(CLOSE_WAIT_MS);
-            }
-        } catch (MqttException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "MQTT disconnect from {0} on close: {1}", settings.brokerUri(), describe(e));
-        }
-        closeClient(l, true);
+        l.shutDown();
+        helper.shutdown();
     }
 
     // ---------------------------------------------------------------- connection state machine (agent thread)
@@ -391,41 +414,23 @@ public final class MqttSubscriberSource implements Source {
             }
             return 0; // never let two threads write to the sink
         }
-        if (!l.disconnectIssued) {
-            l.disconnectIssued = true;
-            l.disconnectSinceNs = now;
+        if (!l.shutdownSubmitted) {
+            // Paho's disconnect sleeps 100 ms in the caller and its close may wait for threads: not on this thread.
+            l.shutdownSubmitted = true;
+            l.shutdownSinceNs = now;
             try {
-                l.client.disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties());
-            } catch (MqttException | RuntimeException e) {
-                // already disconnected or disconnecting: nothing to do
+                helper.execute(l::shutDown);
+            } catch (RuntimeException e) {
+                l.shutDown(); // helper refused (cannot happen before close): do it here rather than leak
             }
         }
-        if (!closeClient(l, false) && now - l.disconnectSinceNs < TEARDOWN_GIVE_UP_NS) {
+        if (!l.shutDown && now - l.shutdownSinceNs < TEARDOWN_GIVE_UP_NS) {
             return 0;
         }
         link = null;
         state = State.WAITING;
         stateSinceNs = now;
         return 1;
-    }
-
-    /** Closes the client if Paho lets it; with force, gives up on a client that will not close. */
-    private boolean closeClient(Link l, boolean force) {
-        try {
-            l.client.close();
-            return true;
-        } catch (MqttException | RuntimeException e) {
-            if (!force) {
-                return false;
-            }
-        }
-        try {
-            l.client.disconnectForcibly(0, 500, false);
-            l.client.close(true);
-        } catch (MqttException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "MQTT client for {0} did not close: {1}", settings.brokerUri(), describe(e));
-        }
-        return true;
     }
 
     private void failAttempt(long now, Throwable cause) {
@@ -517,9 +522,10 @@ public final class MqttSubscriberSource implements Source {
         final AtomicInteger gate = new AtomicInteger(ACTIVE);
         final Outcome connectOutcome = new Outcome();
         final Outcome subscribeOutcome = new Outcome();
-        boolean disconnectIssued;
-        long disconnectSinceNs;
+        boolean shutdownSubmitted;
+        long shutdownSinceNs;
         boolean stuckReported;
+        volatile boolean shutDown;
 
         volatile boolean retiring;
         volatile boolean lost;
@@ -531,6 +537,29 @@ public final class MqttSubscriberSource implements Source {
 
         Link(MqttAsyncClient client) {
             this.client = client;
+        }
+
+        /** Sends DISCONNECT (the session stays: its expiry was set at connect) and closes the client. Blocks. */
+        void shutDown() {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
+                            .waitForCompletion(CLOSE_WAIT_MS);
+                }
+            } catch (MqttException | RuntimeException e) {
+                // already going down; close below
+            }
+            try {
+                client.close();
+            } catch (MqttException | RuntimeException e) {
+                try {
+                    client.disconnectForcibly(0, 500, false);
+                    client.close(true);
+                } catch (MqttException | RuntimeException e2) {
+                    LOG.log(Level.DEBUG, "MQTT client for {0} did not close: {1}", settings.brokerUri(), describe(e2));
+                }
+            }
+            shutDown = true;
         }
 
         boolean tryRetire() {
