@@ -19,8 +19,8 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
  * @param brokerUri           {@code tcp://host:port} or {@code ssl://host:port}
  * @param clientId            MQTT client identifier; must be stable across restarts, as it names the broker session
  * @param topicFilters        one or more topic filters, wildcards allowed ({@code fleet/+/gnss}, {@code cam/#})
- * @param qos                 requested QoS 0, 1 or 2 (1 by default). Only QoS 1 and 2 are redelivered after a
- *                            refusal or a lost connection
+ * @param qos                 requested QoS, 0 or 1 (1 by default). Only QoS 1 messages are sent again after a
+ *                            refusal or a lost connection; a refused QoS 0 message is lost (and counted)
  * @param username            user name, or null for none
  * @param password            password, or null for none
  * @param sessionExpiry       how long the broker keeps the session (and queues messages) while disconnected
@@ -28,7 +28,7 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
  * @param connectTimeout      TCP connect timeout; also bounds the wait for CONNACK
  * @param reconnectBackoffMin first delay before a reconnect attempt
  * @param reconnectBackoffMax longest delay between attempts (the delay doubles up to it, with jitter)
- * @param receiveMaximum      MQTT 5 receive maximum: how many QoS 1/2 messages the broker may have in flight,
+ * @param receiveMaximum      MQTT 5 receive maximum: how many QoS 1 messages the broker may have in flight,
  *                            unacknowledged, towards this client (1..65535). It is also the most that is sent again
  *                            after a refusal
  */
@@ -76,8 +76,10 @@ public record MqttSourceSettings(
                         + e.getMessage() + ")", e);
             }
         }
-        if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("qos: must be 0, 1 or 2, got " + qos);
+        if (qos < 0 || qos > 1) {
+            // QoS 2: Paho sends PUBREC on arrival, so a refused message would have to survive in a client-side
+            // store across reconnects; QoS 1 (at least once) is what the capture queue needs.
+            throw new IllegalArgumentException("qos: must be 0 or 1 (QoS 2 is not supported), got " + qos);
         }
         if (password != null && username == null) {
             throw new IllegalArgumentException("password: given without a username");

@@ -35,7 +35,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
  * {@link RecordSink}: key = topic (UTF-8), payload byte for byte, no sensor time, receive times taken on arrival.
  *
  * <h2>Acknowledgement</h2>
- * Paho runs with manual acknowledgements: the PUBACK (QoS 1) or PUBCOMP (QoS 2) goes back only after
+ * Paho runs with manual acknowledgements: the PUBACK of a QoS 1 message goes back only after
  * {@code sink.append} returned true, i.e. once the record is durable in its queue. When the sink refuses a record,
  * nothing from then on is acknowledged on that connection (MQTT requires acknowledgements in arrival order), the
  * session is closed with a normal DISCONNECT and opened again after a backoff: an MQTT 5 broker sends unacknowledged

@@ -351,7 +351,7 @@ class MqttSubscriberSourceTest {
         assertMessage("clientId", () -> MqttSourceSettings.of("tcp://x:1", " ", "a"));
         assertMessage("topicFilters", () -> MqttSourceSettings.of("tcp://x:1", "id"));
         assertMessage("topicFilters[1]", () -> MqttSourceSettings.of("tcp://x:1", "id", "a", "a/#/b"));
-        assertMessage("qos", () -> MqttSourceSettings.of("tcp://x:1", "id", "a").withQos(3));
+        assertMessage("qos", () -> MqttSourceSettings.of("tcp://x:1", "id", "a").withQos(2));
         assertMessage("receiveMaximum", () -> MqttSourceSettings.of("tcp://x:1", "id", "a").withReceiveMaximum(0));
         assertMessage("reconnectBackoffMax", () -> MqttSourceSettings.of("tcp://x:1", "id", "a")
                 .withReconnectBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
