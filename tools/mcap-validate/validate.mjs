@@ -7,8 +7,8 @@
 // @mcap/support), the data section CRC (which the reference readers do not check themselves) and, when the
 // file has a summary, an indexed read (summary CRC, every message through the chunk indexes, attachment CRCs)
 // whose counts must agree with the streamed read and with the Statistics record.
-// Prints one JSON line per file: {file, ok, messages, channels, chunks, indexed, error}; exits 1 if any
-// file fails, 2 on a usage error.
+// Prints one JSON line per file: {file, ok, messages, channels (distinct ids in the data section), chunks,
+// indexed, error}; exits 1 if any file fails, 2 on a usage error.
 import { readFile } from "node:fs/promises";
 import { crc32 } from "@foxglove/crc";
 import { McapIndexedReader, McapStreamReader } from "@mcap/core";
@@ -37,7 +37,8 @@ async function check(file, decompressHandlers) {
     let dataEnd;
     let footer;
     for (let record; (record = stream.nextRecord()); ) {
-      if (record.type === "Channel") channels.add(record.id);
+      // channels defined in the data section (the summary may repeat them, or list more)
+      if (record.type === "Channel" && !dataEnd) channels.add(record.id);
       else if (record.type === "Message") messages++;
       else if (record.type === "Chunk") chunks++;
       else if (record.type === "DataEnd") dataEnd = dataEnd ?? record;

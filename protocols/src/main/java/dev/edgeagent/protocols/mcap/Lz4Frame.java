@@ -39,6 +39,7 @@ final class Lz4Frame implements AutoCloseable {
 
     private final LZ4Compressor compressor;
     private byte[] out = new byte[0];
+    private boolean closed;
 
     Lz4Frame() {
         LZ4Compressor c;
@@ -94,9 +95,11 @@ final class Lz4Frame implements AutoCloseable {
         return p + 4;
     }
 
+    /** Frees the native compressor state; idempotent. The instance can still decode, not encode. */
     @Override
     public void close() {
-        if (compressor instanceof AutoCloseable closeable) {
+        if (compressor instanceof AutoCloseable closeable && !closed) {
+            closed = true;
             try {
                 closeable.close();
             } catch (Exception ignored) {

@@ -89,6 +89,7 @@ public final class McapReader {
         List<AttachmentIndex> attachmentIndexes = new ArrayList<>();
         List<MetadataIndex> metadataIndexes = new ArrayList<>();
         List<SummaryOffset> summaryOffsets = new ArrayList<>();
+        List<Long> summaryRecords = new ArrayList<>();
         long summaryRecordsAt = 0;
         long offsetsAt = 0;
         while (p < footerOffset) {
@@ -113,33 +114,14 @@ public final class McapReader {
                     dataEndAt = p;
                     end = (DataEnd) parse(b, base + (int) p, p, "");
                 }
-            } else { // summary section
-                McapRecord r = parse(b, base + (int) p, p, "");
-                if (r instanceof SummaryOffset so) {
+            } else { // summary section: parsed once its CRC is checked
+                summaryRecords.add(p);
+                if (op == Opcode.SUMMARY_OFFSET.code) {
                     offsetsAt = offsetsAt == 0 ? p : offsetsAt;
-                    summaryOffsets.add(so);
-                    p += 9 + length;
-                    continue;
-                }
-                if (offsetsAt != 0) {
+                } else if (offsetsAt != 0) {
                     throw new McapFormatException(p, name(op), null, "summary record after the summary offsets");
-                }
-                summaryRecordsAt = summaryRecordsAt == 0 ? p : summaryRecordsAt;
-                if (r instanceof Schema x) {
-                    schemas.put(x.id(), x);
-                } else if (r instanceof Channel x) {
-                    channels.put(x.id(), x);
-                } else if (r instanceof Statistics x) {
-                    statistics = x;
-                } else if (r instanceof ChunkIndex x) {
-                    chunkIndexes.add(x);
-                } else if (r instanceof AttachmentIndex x) {
-                    attachmentIndexes.add(x);
-                } else if (r instanceof MetadataIndex x) {
-                    metadataIndexes.add(x);
-                } else if (!(r instanceof Unknown)) {
-                    throw new McapFormatException(p, name(op), null,
-                            "a " + name(op) + " record may not appear in the summary section");
+                } else {
+                    summaryRecordsAt = summaryRecordsAt == 0 ? p : summaryRecordsAt;
                 }
             }
             p += 9 + length;
@@ -163,14 +145,6 @@ public final class McapReader {
             }
         }
         long summaryFrom = dataEndAt + 9 + u64(dataEndAt + 1);
-        if (footer.summaryStart() != 0 && footer.summaryStart() != summaryRecordsAt) {
-            throw new McapFormatException(footerOffset, "Footer", "summary_start", "summary_start "
-                    + footer.summaryStart() + " is not where the summary's first record is (" + summaryRecordsAt + ")");
-        }
-        if (footer.summaryOffsetStart() != 0 && footer.summaryOffsetStart() != offsetsAt) {
-            throw new McapFormatException(footerOffset, "Footer", "summary_offset_start", "summary_offset_start "
-                    + footer.summaryOffsetStart() + " is not where the first Summary Offset record is (" + offsetsAt + ")");
-        }
         if (footer.summaryCrc() != 0) {
             crc.reset();
             crc.update(b, base + (int) summaryFrom, (int) (footerOffset + 1 + 8 + 16 - summaryFrom));
@@ -178,6 +152,35 @@ public final class McapReader {
                 throw new McapFormatException(footerOffset, "Footer", "summary_crc", "summary CRC mismatch: "
                         + "computed " + crc.getValue() + ", stored " + footer.summaryCrc());
             }
+        }
+        for (long at : summaryRecords) {
+            McapRecord r = parse(b, base + (int) at, at, "");
+            if (r instanceof SummaryOffset x) {
+                summaryOffsets.add(x);
+            } else if (r instanceof Schema x) {
+                schemas.put(x.id(), x);
+            } else if (r instanceof Channel x) {
+                channels.put(x.id(), x);
+            } else if (r instanceof Statistics x) {
+                statistics = x;
+            } else if (r instanceof ChunkIndex x) {
+                chunkIndexes.add(x);
+            } else if (r instanceof AttachmentIndex x) {
+                attachmentIndexes.add(x);
+            } else if (r instanceof MetadataIndex x) {
+                metadataIndexes.add(x);
+            } else if (!(r instanceof Unknown)) {
+                throw new McapFormatException(at, name(r.opcode().code), null,
+                        "a " + name(r.opcode().code) + " record may not appear in the summary section");
+            }
+        }
+        if (footer.summaryStart() != 0 && footer.summaryStart() != summaryRecordsAt) {
+            throw new McapFormatException(footerOffset, "Footer", "summary_start", "summary_start "
+                    + footer.summaryStart() + " is not where the summary's first record is (" + summaryRecordsAt + ")");
+        }
+        if (footer.summaryOffsetStart() != 0 && footer.summaryOffsetStart() != offsetsAt) {
+            throw new McapFormatException(footerOffset, "Footer", "summary_offset_start", "summary_offset_start "
+                    + footer.summaryOffsetStart() + " is not where the first Summary Offset record is (" + offsetsAt + ")");
         }
         for (SummaryOffset so : summaryOffsets) {
             long groupEnd = so.groupStart() + so.groupLength();

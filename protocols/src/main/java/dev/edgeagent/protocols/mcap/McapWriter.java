@@ -309,13 +309,16 @@ public final class McapWriter implements AutoCloseable {
             write(0, pending.array(), 0, pending.length(), false);
             pending.reset();
             finished = true;
+            if (lz4 != null) {
+                lz4.close(); // no more chunks: free the native LZ4 state now
+            }
         } catch (IOException | RuntimeException e) {
             failed = true;
             throw e;
         }
     }
 
-    /** {@link #finish()}es the file, frees the LZ4 state and closes the channel. */
+    /** {@link #finish()}es the file (unless a write failed), frees the LZ4 state and closes the channel. */
     @Override
     public void close() throws IOException {
         try {
