@@ -105,7 +105,9 @@ public final class McapWriter implements AutoCloseable {
         this.useAttachmentIndex = options.useAttachmentIndex();
         this.useMetadataIndex = options.useMetadataIndex();
         this.chunkSize = options.chunkSize();
-        this.chunk = options.useChunks() ? new RecordBuffer(options.chunkSize() + options.chunkSize() / 8) : null;
+        // room for a full chunk and the message that overflows it, within reason; it grows if needed
+        this.chunk = options.useChunks()
+                ? new RecordBuffer((int) Math.min(options.chunkSize() + options.chunkSize() / 8L, 64 << 20)) : null;
         this.lz4 = options.useChunks() && options.compression() == McapWriterOptions.Compression.LZ4
                 ? new Lz4Frame() : null;
         pending.bytes(MAGIC, 0, MAGIC.length);
