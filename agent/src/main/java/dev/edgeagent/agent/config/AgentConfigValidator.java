@@ -2,8 +2,6 @@ package dev.edgeagent.agent.config;
 
 import net.openhft.chronicle.queue.RollCycles;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -83,7 +80,7 @@ final class AgentConfigValidator {
                             + Path.of("").toAbsolutePath() + ")");
                     return;
                 }
-                if (s.format().isEmpty() && detectFormat(file).isEmpty()) {
+                if (s.format().isEmpty() && ReplayFormats.detect(file).isEmpty()) {
                     problem(key + ".format", "", "pcap or candump (" + file + " is neither a pcap/pcapng file nor named *.log/*.candump)");
                 }
                 if (!(s.speed() > 0) || Double.isInfinite(s.speed())) {
@@ -159,25 +156,5 @@ final class AgentConfigValidator {
         if (u.s3().partSize().asLongValue() < 5L << 20) {
             problem("agent.upload.s3.part-size", u.s3().partSize().asLongValue(), "at least 5M (the S3 minimum part size)");
         }
-    }
-
-    /** pcap and pcapng announce themselves by magic number; candump logs by name. */
-    static Optional<AgentConfig.ReplayFormat> detectFormat(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] b = in.readNBytes(4);
-            if (b.length == 4) {
-                int le = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
-                if (le == 0xa1b2c3d4 || le == 0xd4c3b2a1 || le == 0xa1b23c4d || le == 0x4d3cb2a1 || le == 0x0a0d0d0a) {
-                    return Optional.of(AgentConfig.ReplayFormat.pcap);
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        String name = file.getFileName().toString();
-        if (name.endsWith(".log") || name.endsWith(".candump")) {
-            return Optional.of(AgentConfig.ReplayFormat.candump);
-        }
-        return Optional.empty();
     }
 }

@@ -1,0 +1,374 @@
+package dev.edgeagent.agent.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeagent.agent.capture.CaptureQueue;
+import dev.edgeagent.agent.capture.RecordView;
+import dev.edgeagent.agent.upload.UploadState;
+import dev.edgeagent.protocols.mcap.McapWriter;
+import dev.edgeagent.protocols.mcap.McapWriterOptions;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Tails one stream's capture queue and turns it into sealed MCAP batches in the outbox.
+ *
+ * <p>Exactly-once across crashes rests on two facts: a batch is sealed only when its manifest has been
+ * renamed into the outbox (after the object, both fsynced), and every record carries its sequence number.
+ * The queue checkpoint (a named Chronicle tailer) advances only after a seal; on restart the batcher also
+ * takes the highest sequence already sealed (outbox manifests) or uploaded (upload state), and skips records
+ * at or below it. So a crash anywhere re-batches only records that are in no sealed batch.
+ */
+public final class StreamBatcher implements Agent {
+
+    private static final System.Logger LOG = System.getLogger(StreamBatcher.class.getName());
+    static final String CHECKPOINT_TAILER = "batcher";
+    private static final int RECORDS_PER_DUTY_CYCLE = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BatchStream stream;
+    private final CaptureQueue queue;
+    private final Path dataDir;
+    private final BatchSettings settings;
+    private final BatcherStats stats = new BatcherStats();
+    private final RecordView view = new RecordView();
+    private final Path outboxDir;
+    private final Path tmpDir;
+
+    private ExcerptTailer reader;
+    private ExcerptTailer checkpoint;
+    /** Records with a sequence at or below this are in a sealed batch already. */
+    private long sealedHighWater = -1;
+    private OpenBatch open;
+    private long nextRetryNs;
+    /** Seal as soon as the open batch reaches this sequence (shutdown, --once); -1 = no request. */
+    private volatile long flushUpTo = -1;
+
+    /** The batch being written: an MCAP file in the outbox's temp directory. */
+    private final class OpenBatch {
+        final Path tmpFile;
+        final FileChannel file;
+        final DigestingChannel digesting;
+        final McapWriter mcap;
+        final Int2ObjectHashMap<ChannelEntry[]> channels = new Int2ObjectHashMap<>();
+        final long openedMonoNs = System.nanoTime();
+        long firstSeq = -1;
+        long lastSeq;
+        long count;
+        long rawBytes;
+        long firstReceiveNs;
+        long lastReceiveNs;
+        long firstSensorNs = Long.MIN_VALUE;
+        long lastSensorNs = Long.MIN_VALUE;
+        long lastExcerptIndex;
+        final int schemaId;
+
+        OpenBatch(long firstSeq) throws IOException {
+            tmpFile = tmpDir.resolve(stream.streamId() + "-" + firstSeq + Outbox.MCAP_SUFFIX);
+            file = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+            digesting = new DigestingChannel(file);
+            mcap = new McapWriter(digesting, McapWriterOptions.defaults()
+                    .chunkSize(settings.chunkBytes())
+                    .compression(settings.lz4() ? McapWriterOptions.Compression.LZ4 : McapWriterOptions.Compression.NONE)
+                    .library("edge-agent " + stream.agentVersion()));
+            schemaId = mcap.addSchema(stream.format().schemaName(stream.modality()), PayloadFormat.SCHEMA_ENCODING,
+                    stream.format().schemaText());
+        }
+
+        int channelFor(org.agrona.DirectBuffer key) throws IOException {
+            int length = key.capacity();
+            int hash = 1;
+            for (int i = 0; i < length; i++) {
+                hash = 31 * hash + key.getByte(i);
+            }
+            ChannelEntry[] bucket = channels.get(hash);
+            if (bucket != null) {
+                for (ChannelEntry e : bucket) {
+                    if (e.matches(key)) {
+                        return e.channelId;
+                    }
+                }
+            }
+            // first record with this key in the batch: the only allocation, once per key per batch
+            byte[] bytes = new byte[length];
+            key.getBytes(0, bytes);
+            String keyText = new String(bytes, StandardCharsets.UTF_8);
+            String topic = "/" + stream.streamId() + (keyText.isEmpty() ? "" : "/" + keyText);
+            int id = mcap.addChannel(schemaId, topic, stream.format().messageEncoding(),
+                    Map.of("stream", stream.streamId(), "key", keyText, "modality", stream.modality()));
+            ChannelEntry entry = new ChannelEntry(bytes, id);
+            if (bucket == null) {
+                channels.put(hash, new ChannelEntry[]{entry});
+            } else {
+                ChannelEntry[] grown = java.util.Arrays.copyOf(bucket, bucket.length + 1);
+                grown[bucket.length] = entry;
+                channels.put(hash, grown);
+            }
+            return id;
+        }
+
+        void add(RecordView r, long excerptIndex) throws IOException {
+            long seq = r.sequence();
+            if (firstSeq < 0) {
+                firstSeq = seq;
+                firstReceiveNs = r.receiveWallNs();
+            }
+            lastSeq = seq;
+            lastReceiveNs = r.receiveWallNs();
+            long sensor = r.sensorTimeNs();
+            boolean hasSensor = r.hasSensorTime();
+            if (hasSensor) {
+                if (firstSensorNs == Long.MIN_VALUE) {
+                    firstSensorNs = sensor;
+                }
+                lastSensorNs = sensor;
+            }
+            int channel = channelFor(r.key());
+            mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                    r.payload(), 0, r.payload().capacity());
+            count++;
+            rawBytes += r.payload().capacity();
+            lastExcerptIndex = excerptIndex;
+        }
+
+        void discard() {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // the file goes anyway
+            }
+            try {
+                Files.deleteIfExists(tmpFile);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot delete " + tmpFile + ": " + e);
+            }
+        }
+    }
+
+    private record ChannelEntry(byte[] key, int channelId) {
+        boolean matches(org.agrona.DirectBuffer other) {
+            if (other.capacity() != key.length) {
+                return false;
+            }
+            for (int i = 0; i < key.length; i++) {
+                if (other.getByte(i) != key[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    public StreamBatcher(BatchStream stream, CaptureQueue queue, Path dataDir, BatchSettings settings) {
+        this.stream = stream;
+        this.queue = queue;
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.outboxDir = Outbox.streamDir(dataDir, stream.streamId());
+        this.tmpDir = Outbox.tmpDir(dataDir);
+    }
+
+    public BatcherStats stats() {
+        return stats;
+    }
+
+    public String streamId() {
+        return stream.streamId();
+    }
+
+    @Override
+    public String roleName() {
+        return "batcher-" + stream.streamId();
+    }
+
+    /** Runs on the batcher's thread: Chronicle tailers belong to the thread that made them. */
+    @Override
+    public void onStart() {
+        try {
+            Files.createDirectories(outboxDir);
+            Files.createDirectories(tmpDir);
+            recover();
+        } catch (IOException e) {
+            throw new IllegalStateException("stream " + stream.streamId() + ": cannot prepare outbox " + outboxDir + ": " + e, e);
+        }
+        checkpoint = queue.chronicle().createTailer(CHECKPOINT_TAILER);
+        reader = queue.chronicle().createTailer();
+        long index = checkpoint.index();
+        if (index > 0 && !reader.moveToIndex(index)) {
+            // the checkpointed excerpt is gone (queue files removed): start from what is there
+            reader.toStart();
+        }
+        stats.lastSealedSeq.set(sealedHighWater);
+    }
+
+    /**
+     * Leftovers of a crash: temp files are discarded, an object whose manifest never landed is not sealed
+     * and goes too (its records are batched again); the sealed high-water mark is rebuilt from what is
+     * sealed or uploaded.
+     */
+    private void recover() throws IOException {
+        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(tmpDir, stream.streamId() + "-*")) {
+            for (Path p : tmp) {
+                Files.deleteIfExists(p);
+            }
+        }
+        long high = UploadState.lastUploadedSeq(dataDir, stream.streamId());
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(outboxDir)) {
+            for (Path p : files) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(Outbox.MCAP_SUFFIX)) {
+                    String base = name.substring(0, name.length() - Outbox.MCAP_SUFFIX.length());
+                    if (!Files.exists(outboxDir.resolve(base + Outbox.MANIFEST_SUFFIX))) {
+                        LOG.log(Level.INFO, "stream " + stream.streamId() + ": removing unsealed " + p + " left by a crash");
+                        Files.deleteIfExists(p);
+                    }
+                } else if (name.endsWith(Outbox.MANIFEST_SUFFIX)) {
+                    BatchManifest m = JSON.readValue(p.toFile(), BatchManifest.class);
+                    high = Math.max(high, m.lastSeq());
+                }
+            }
+        }
+        sealedHighWater = high;
+    }
+
+    @Override
+    public int doWork() {
+        if (System.nanoTime() < nextRetryNs) {
+            return 0;
+        }
+        int work = 0;
+        try {
+            while (work < RECORDS_PER_DUTY_CYCLE) {
+                try (DocumentContext dc = reader.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    view.wrap(dc.wire().bytes());
+                    long seq = view.sequence();
+                    work++;
+                    if (seq <= sealedHighWater) {
+                        stats.skippedAlreadySealed.incrementAndGet();
+                        continue;
+                    }
+                    if (open == null) {
+                        open = new OpenBatch(seq);
+                    }
+                    open.add(view, dc.index());
+                    stats.openRecords.lazySet(open.count);
+                }
+                if (open.rawBytes >= settings.maxBytes()) {
+                    seal();
+                    break;
+                }
+            }
+            long flushTarget = flushUpTo;
+            if (open != null && (System.nanoTime() - open.openedMonoNs >= settings.maxDurationNs()
+                    || (flushTarget >= 0 && open.lastSeq >= flushTarget))) {
+                seal();
+                work++;
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+        return work;
+    }
+
+    /** A batch that cannot be written is dropped as a file, not as data: its records are read again. */
+    private void fail(Exception e) {
+        stats.failures.incrementAndGet();
+        LOG.log(Level.WARNING, "stream " + stream.streamId() + ": batch failed, retrying from the queue in 5 s: " + e);
+        if (open != null) {
+            open.discard();
+            open = null;
+            stats.openRecords.lazySet(0);
+        }
+        long index = checkpoint.index();
+        if (index <= 0 || !reader.moveToIndex(index)) {
+            reader.toStart();
+        }
+        nextRetryNs = System.nanoTime() + 5_000_000_000L;
+    }
+
+    /**
+     * Asks the batcher (any thread) to seal its open batch as soon as it holds every record up to
+     * {@code sequence}, instead of waiting for max-duration; {@link #flushedTo} tells when it has.
+     */
+    public void requestFlush(long sequence) {
+        flushUpTo = Math.max(flushUpTo, sequence);
+    }
+
+    /** True once every record up to {@code sequence} is in a sealed batch. Any thread. */
+    public boolean flushedTo(long sequence) {
+        return stats.lastSealedSeq() >= sequence;
+    }
+
+    /** Seals the open batch now, if there is one. Batcher thread only. */
+    void sealOpenBatch() {
+        if (open != null) {
+            try {
+                seal();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    private void seal() throws IOException {
+        OpenBatch b = open;
+        b.mcap.close();
+        b.file.force(true);
+        b.file.close();
+        String sha256 = HexFormat.of().formatHex(b.digesting.digest());
+        String name = Outbox.batchName(b.firstSeq, b.lastSeq);
+        String key = Outbox.objectKey(stream.deviceId(), stream.streamId(), b.firstReceiveNs, b.firstSeq, b.lastSeq);
+        BatchManifest manifest = new BatchManifest(BatchManifest.VERSION, key, stream.deviceId(), stream.streamId(),
+                stream.modality(), stream.tier(), stream.tags(), b.firstSeq, b.lastSeq, b.count,
+                b.firstReceiveNs, b.lastReceiveNs,
+                b.firstSensorNs == Long.MIN_VALUE ? null : b.firstSensorNs,
+                b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
+                b.rawBytes, b.digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
+                BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
+                stream.agentVersion(), stream.configHash());
+
+        // object first, manifest last: the manifest's arrival is what seals the batch
+        Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+        Outbox.writeAtomically(tmpDir.resolve(stream.streamId() + "-" + name + Outbox.MANIFEST_SUFFIX),
+                outboxDir.resolve(name + Outbox.MANIFEST_SUFFIX), JSON.writeValueAsBytes(manifest));
+
+        open = null;
+        sealedHighWater = b.lastSeq;
+        // only now may the queue checkpoint move: the batch is durable in the outbox
+        checkpoint.moveToIndex(b.lastExcerptIndex);
+        stats.batchesSealed.incrementAndGet();
+        stats.recordsSealed.addAndGet(b.count);
+        stats.objectBytesSealed.addAndGet(b.digesting.bytes());
+        stats.rawBytesSealed.addAndGet(b.rawBytes);
+        stats.lastSealedSeq.set(b.lastSeq);
+        stats.openRecords.lazySet(0);
+    }
+
+    @Override
+    public void onClose() {
+        sealOpenBatch();
+        if (reader != null) {
+            reader.close();
+        }
+        if (checkpoint != null) {
+            checkpoint.close();
+        }
+    }
+}

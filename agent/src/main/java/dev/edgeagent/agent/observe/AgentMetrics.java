@@ -1,0 +1,112 @@
+package dev.edgeagent.agent.observe;
+
+import dev.edgeagent.agent.pipeline.Pipeline;
+import dev.edgeagent.agent.pipeline.Pipeline.StreamRuntime;
+import dev.edgeagent.agent.upload.UploaderStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Publishes the pipeline's counters through Micrometer (Prometheus at /q/metrics). Meters read the
+ * counters the stages keep anyway; nothing here runs on the capture path.
+ *
+ * <p>Per stream (tags stream, modality, tier): records and bytes captured, records refused by the queue
+ * (kept by the source and retried, not lost), input errors by kind (skipped bad input: the only data the
+ * agent drops today), capture latency quantiles, newest sequence, records not yet in a sealed batch,
+ * batches sealed. Uploads: batches, bytes, failures, backlog, time of the last success.
+ */
+public final class AgentMetrics {
+
+    private final MeterRegistry registry;
+    private final Pipeline pipeline;
+    private final List<LatencySampler> samplers = new ArrayList<>();
+    private final Set<String> errorKindsRegistered = new HashSet<>();
+
+    public AgentMetrics(MeterRegistry registry, Pipeline pipeline) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        for (StreamRuntime s : pipeline.streams()) {
+            bindStream(s);
+        }
+        bindUploads(pipeline.uploader().stats());
+        Gauge.builder("edgeagent.agent.errors", pipeline, Pipeline::agentErrors)
+                .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
+    }
+
+    private void bindStream(StreamRuntime s) {
+        Tags tags = Tags.of("stream", s.id(), "modality", s.config().modality().name(), "tier", s.tier());
+        var stats = s.stats();
+        FunctionCounter.builder("edgeagent.capture.records", stats, x -> x.records()).tags(tags)
+                .description("records durably appended to the stream's capture queue").register(registry);
+        FunctionCounter.builder("edgeagent.capture.bytes", stats, x -> x.bytes()).tags(tags).baseUnit("bytes")
+                .description("payload bytes appended to the capture queue").register(registry);
+        FunctionCounter.builder("edgeagent.capture.refused", stats, x -> x.refused()).tags(tags)
+                .description("appends the queue refused (the source keeps and retries them)").register(registry);
+        Gauge.builder("edgeagent.capture.last.sequence", stats, x -> x.lastSequence()).tags(tags)
+                .description("sequence number of the newest record in the capture queue").register(registry);
+        LatencySampler sampler = new LatencySampler(stats);
+        samplers.add(sampler);
+        for (int i = 0; i < LatencySampler.QUANTILES.length; i++) {
+            final int q = i;
+            Gauge.builder("edgeagent.capture.latency", sampler, x -> x.quantile(q))
+                    .tags(tags.and("quantile", Double.toString(LatencySampler.QUANTILES[i]))).baseUnit("seconds")
+                    .description("receive to durable in the queue, since start").register(registry);
+        }
+        Gauge.builder("edgeagent.capture.latency.max", sampler, LatencySampler::max).tags(tags).baseUnit("seconds")
+                .register(registry);
+        var batcher = s.batcher().stats();
+        Gauge.builder("edgeagent.batch.backlog.records", s,
+                        x -> Math.max(0, x.stats().lastSequence() - x.batcher().stats().lastSealedSeq()))
+                .tags(tags).description("records captured but not yet in a sealed batch").register(registry);
+        FunctionCounter.builder("edgeagent.batch.sealed", batcher, x -> x.batchesSealed()).tags(tags)
+                .description("MCAP batches sealed into the outbox").register(registry);
+        FunctionCounter.builder("edgeagent.batch.object.bytes", batcher, x -> x.objectBytesSealed()).tags(tags)
+                .baseUnit("bytes").description("bytes of sealed MCAP objects (compressed)").register(registry);
+        FunctionCounter.builder("edgeagent.batch.raw.bytes", batcher, x -> x.rawBytesSealed()).tags(tags)
+                .baseUnit("bytes").description("payload bytes in sealed batches (before compression)").register(registry);
+        FunctionCounter.builder("edgeagent.batch.failures", batcher, x -> x.failures()).tags(tags)
+                .description("batches that failed to seal and were rebuilt from the queue").register(registry);
+    }
+
+    private void bindUploads(UploaderStats u) {
+        FunctionCounter.builder("edgeagent.upload.batches", u, UploaderStats::batchesUploaded)
+                .description("batches uploaded and confirmed").register(registry);
+        FunctionCounter.builder("edgeagent.upload.bytes", u, UploaderStats::bytesUploaded).baseUnit("bytes")
+                .description("bytes uploaded and confirmed (objects and manifests)").register(registry);
+        FunctionCounter.builder("edgeagent.upload.failures", u, UploaderStats::failures)
+                .description("failed upload attempts (each retried with backoff)").register(registry);
+        Gauge.builder("edgeagent.upload.backlog.batches", u, UploaderStats::backlogBatches)
+                .description("sealed batches waiting in the outbox").register(registry);
+        Gauge.builder("edgeagent.upload.backlog.bytes", u, UploaderStats::backlogBytes).baseUnit("bytes")
+                .description("bytes of sealed batches waiting in the outbox").register(registry);
+        Gauge.builder("edgeagent.upload.last.success", u, x -> x.lastSuccessEpochMs() / 1000.0).baseUnit("seconds")
+                .description("Unix time of the last confirmed upload, 0 when none yet").register(registry);
+    }
+
+    /** Called on a timer: folds latency histograms and registers input-error kinds seen for the first time. */
+    public void sample() {
+        for (LatencySampler s : samplers) {
+            s.sample();
+        }
+        for (StreamRuntime s : pipeline.streams()) {
+            for (var e : s.stats().badInput().entrySet()) {
+                if (errorKindsRegistered.add(s.id() + "\0" + e.getKey())) {
+                    LongAdder adder = e.getValue();
+                    FunctionCounter.builder("edgeagent.input.errors", adder, LongAdder::sum)
+                            .tags("stream", s.id(), "modality", s.config().modality().name(), "tier", s.tier(),
+                                    "kind", e.getKey())
+                            .description("bad input skipped (counted, logged; the rest of the stream goes on)")
+                            .register(registry);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package dev.edgeagent.agent.pipeline;
+
+import dev.edgeagent.agent.batch.BatchSettings;
+import dev.edgeagent.agent.batch.BatchStream;
+import dev.edgeagent.agent.batch.StreamBatcher;
+import dev.edgeagent.agent.capture.CaptureQueue;
+import dev.edgeagent.agent.capture.StreamStats;
+import dev.edgeagent.agent.config.AgentConfig;
+import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
+import dev.edgeagent.agent.config.ConfigException;
+import dev.edgeagent.agent.config.LoadedConfig;
+import dev.edgeagent.agent.upload.UploadTarget;
+import dev.edgeagent.agent.upload.Uploader;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's pipeline, sources → capture → batch → upload, built from one configuration. Each source runs
+ * on its own thread (Agrona agent + idle strategy: it sleeps when idle, never spins a core); the batchers
+ * of all streams share {@code batching.threads} threads; the uploader has one.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
+
+    private final LoadedConfig loaded;
+    private final AgentConfig config;
+    private final boolean once;
+    private final List<StreamRuntime> streams = new ArrayList<>();
+    private final Uploader uploader;
+    private final UploadTarget target;
+    private final List<AgentRunner> sourceRunners = new ArrayList<>();
+    private final List<AgentRunner> batcherRunners = new ArrayList<>();
+    private AgentRunner uploaderRunner;
+    private final AtomicLong agentErrors = new AtomicLong();
+    private volatile boolean started;
+
+    /** A stream as it runs: its queue and counters, its source (absent when not started) and batcher. */
+    public record StreamRuntime(StreamConfig config, String tier, StreamStats stats, CaptureQueue queue,
+                                SourceHandle source, StreamBatcher batcher) {
+        public String id() {
+            return config.id();
+        }
+    }
+
+    private Pipeline(LoadedConfig loaded, String agentVersion, boolean once) throws IOException {
+        this.loaded = loaded;
+        this.config = loaded.agent();
+        this.once = once;
+        EpochNanoClock clock = new OffsetEpochNanoClock();
+        SourceFactory sources = new SourceFactory(config, clock, once);
+        AgentConfig.BatchingConfig b = config.batching();
+        BatchSettings batchSettings = new BatchSettings(b.maxDuration().toNanos(), b.maxBytes().asLongValue(),
+                (int) b.chunkBytes().asLongValue(), b.compression() == AgentConfig.Compression.lz4);
+        Files.createDirectories(config.dataDir());
+        try {
+            for (StreamConfig sc : config.streams()) {
+                String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
+                StreamStats stats = new StreamStats(sc.id());
+                CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(), stats);
+                SourceHandle source = null;
+                if (!once || isFinite(sc)) {
+                    source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
+                } else {
+                    LOG.log(Level.INFO, "stream " + sc.id() + ": --once replays capture files; this "
+                            + sc.source().type() + " source is not started");
+                }
+                BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
+                        sc.tags().orElse(List.of()), SourceFactory.payloadFormat(sc.source()),
+                        config.deviceId(), agentVersion, loaded.configHash());
+                streams.add(new StreamRuntime(sc, tier, stats, queue, source,
+                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings)));
+            }
+            this.target = UploadTargets.create(config);
+            this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
+                    config.upload().maxBackoff());
+        } catch (RuntimeException e) {
+            closeQueues();
+            throw e;
+        }
+    }
+
+    private static boolean isFinite(StreamConfig sc) {
+        return switch (sc.source().type()) {
+            case replay -> true;
+            case synthetic -> sc.source().count() > 0;
+            case mqtt -> false;
+        };
+    }
+
+    /** Builds the pipeline; nothing runs until {@link #start()}. */
+    public static Pipeline create(LoadedConfig loaded, String agentVersion, boolean once) throws IOException {
+        if (once) {
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < loaded.agent().streams().size(); i++) {
+                AgentConfig.SourceConfig s = loaded.agent().streams().get(i).source();
+                if (s.type() == AgentConfig.SourceType.synthetic && s.count() == 0) {
+                    problems.add("agent.streams[" + i + "].source.count = \"0\": expected a positive count with"
+                            + " --once (a synthetic source with count 0 never ends)");
+                }
+                if (s.loop()) {
+                    problems.add("agent.streams[" + i + "].source.loop = \"true\": expected false with --once"
+                            + " (a looping replay never ends)");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(loaded.source(), problems);
+            }
+        }
+        return new Pipeline(loaded, agentVersion, once);
+    }
+
+    public void start() {
+        ErrorHandler errors = this::onAgentError;
+        // batchers and uploader first, so that a source's first records find everything running
+        int threads = Math.min(config.batching().threads(), Math.max(1, streams.size()));
+        List<List<Agent>> groups = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < streams.size(); i++) {
+            groups.get(i % threads).add(streams.get(i).batcher());
+        }
+        for (int i = 0; i < threads; i++) {
+            if (!groups.get(i).isEmpty()) {
+                Agent agent = groups.get(i).size() == 1 ? groups.get(i).get(0) : new CompositeAgent(groups.get(i));
+                batcherRunners.add(startOnThread(new SleepingMillisIdleStrategy(5), errors, agent, "batcher-" + i));
+            }
+        }
+        uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
+        for (StreamRuntime s : streams) {
+            if (s.source() != null) {
+                // back off to a 1 ms park: a replay waiting for its next packet costs no core
+                IdleStrategy idle = new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                        TimeUnit.MILLISECONDS.toNanos(1));
+                sourceRunners.add(startOnThread(idle, errors, s.source().source(), "source-" + s.id()));
+            }
+        }
+        started = true;
+        LOG.log(Level.INFO, "edge agent started: device " + config.deviceId() + ", " + streams.size()
+                + " streams, uploading to " + target.describe() + (once ? " (--once)" : ""));
+    }
+
+    private static AgentRunner startOnThread(IdleStrategy idle, ErrorHandler errors, Agent agent, String name) {
+        AgentRunner runner = new AgentRunner(idle, errors, null, agent);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, "edge-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        return runner;
+    }
+
+    private void onAgentError(Throwable t) {
+        long n = agentErrors.incrementAndGet();
+        if (n <= 20 || n % 1000 == 0) {
+            LOG.log(Level.ERROR, "unexpected error in " + Thread.currentThread().getName() + " (" + n + " so far)", t);
+        }
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    public List<StreamRuntime> streams() {
+        return streams;
+    }
+
+    public Uploader uploader() {
+        return uploader;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public UploadTarget target() {
+        return target;
+    }
+
+    /** Unexpected exceptions caught in agent threads (each logged); 0 in a healthy agent. */
+    public long agentErrors() {
+        return agentErrors.get();
+    }
+
+    /** True while every agent thread is alive (a thread that died would stop its stage). */
+    public boolean threadsAlive() {
+        for (AgentRunner r : allRunners()) {
+            Thread t = r.thread();
+            if (t == null || !t.isAlive()) {
+                if (!r.isClosed()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private List<AgentRunner> allRunners() {
+        List<AgentRunner> all = new ArrayList<>(sourceRunners);
+        all.addAll(batcherRunners);
+        if (uploaderRunner != null) {
+            all.add(uploaderRunner);
+        }
+        return all;
+    }
+
+    /**
+     * The one-shot run: waits for every finite source to finish (showing progress), seals everything
+     * captured, uploads it and reports. Call after {@link #start()}.
+     */
+    public OnceReport runOnce(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Progress progress = new Progress(this);
+        while (!sourcesDone()) {
+            if (System.nanoTime() > deadline) {
+                return OnceReport.of(this, "sources still running after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(20);
+            progress.maybeLog();
+        }
+        stopSources();
+        if (!flush(deadline)) {
+            return OnceReport.of(this, "batches not sealed within " + timeout.toSeconds() + " s");
+        }
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!uploader.drain(Duration.ofNanos(left))) {
+            return OnceReport.of(this, "uploads not finished within " + timeout.toSeconds() + " s: "
+                    + uploader.stats().backlogBatches() + " batches still in the outbox"
+                    + (uploader.stats().lastError() == null ? "" : "; last error: " + uploader.stats().lastError()));
+        }
+        return OnceReport.of(this, null);
+    }
+
+    private boolean sourcesDone() {
+        for (StreamRuntime s : streams) {
+            if (s.source() != null && s.source().finite() && !s.source().source().exhausted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void stopSources() {
+        for (AgentRunner r : sourceRunners) {
+            r.close();
+        }
+        sourceRunners.clear();
+    }
+
+    /** Asks every batcher to seal what is captured so far, and waits until they have or the deadline. */
+    private boolean flush(long deadlineNs) throws InterruptedException {
+        long[] targets = new long[streams.size()];
+        for (int i = 0; i < streams.size(); i++) {
+            targets[i] = streams.get(i).stats().lastSequence();
+            streams.get(i).batcher().requestFlush(targets[i]);
+        }
+        for (int i = 0; i < streams.size(); i++) {
+            while (!streams.get(i).batcher().flushedTo(targets[i])) {
+                if (System.nanoTime() > deadlineNs) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): sources stop first, then what they captured is sealed and checkpointed,
+     * within about 8 s in all; uploads still pending stay in the outbox for the next start.
+     */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        stopSources();
+        try {
+            if (started && !flush(deadline)) {
+                LOG.log(Level.WARNING, "shutdown: not every batch sealed in time; the records stay in their"
+                        + " queues and are batched at the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (AgentRunner r : batcherRunners) {
+            r.close();
+        }
+        batcherRunners.clear();
+        if (uploaderRunner != null) {
+            uploaderRunner.close();
+            uploaderRunner = null;
+        }
+        try {
+            target.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing upload target: " + e);
+        }
+        closeQueues();
+        started = false;
+    }
+
+    private void closeQueues() {
+        for (StreamRuntime s : streams) {
+            s.queue().close();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.edgeagent.agent.pipeline;
+
+import dev.edgeagent.agent.batch.PayloadFormat;
+import dev.edgeagent.agent.config.AgentConfig;
+import dev.edgeagent.agent.config.AgentConfig.SourceConfig;
+import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
+import dev.edgeagent.agent.capture.StreamStats;
+import dev.edgeagent.protocols.source.RecordSink;
+import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
+import dev.edgeagent.protocols.source.mqtt.MqttSubscriberSource;
+import dev.edgeagent.protocols.source.synthetic.SyntheticSource;
+import dev.edgeagent.protocols.source.synthetic.SyntheticSourceSettings;
+import org.agrona.concurrent.EpochNanoClock;
+
+/** Turns a stream's {@code source:} settings into a running source adapter from {@code protocols}. */
+final class SourceFactory {
+
+    private final AgentConfig config;
+    private final EpochNanoClock clock;
+    private final boolean once;
+
+    SourceFactory(AgentConfig config, EpochNanoClock clock, boolean once) {
+        this.config = config;
+        this.clock = clock;
+        this.once = once;
+    }
+
+    /** How a stream's payloads are laid out, from its source type. */
+    static PayloadFormat payloadFormat(SourceConfig s) {
+        return switch (s.type()) {
+            case mqtt -> PayloadFormat.MQTT_PAYLOAD;
+            case synthetic -> PayloadFormat.SYNTHETIC;
+            case replay -> ReplaySources.format(s) == AgentConfig.ReplayFormat.candump
+                    ? PayloadFormat.SOCKETCAN_FRAME : PayloadFormat.UDP_PAYLOAD;
+        };
+    }
+
+    /**
+     * @param alreadyCaptured records of this stream already in its queue: a replay or synthetic source skips
+     *                        that many so that a restart continues where the last run stopped
+     */
+    SourceHandle create(StreamConfig stream, RecordSink sink, StreamStats stats, long alreadyCaptured) {
+        SourceConfig s = stream.source();
+        return switch (s.type()) {
+            case replay -> ReplaySources.create(stream, sink, stats, clock, once, alreadyCaptured);
+            case synthetic -> synthetic(stream, sink, alreadyCaptured);
+            case mqtt -> mqtt(stream, sink);
+        };
+    }
+
+    private SourceHandle synthetic(StreamConfig stream, RecordSink sink, long alreadyCaptured) {
+        SourceConfig s = stream.source();
+        SyntheticSourceSettings settings = SyntheticSourceSettings.of(s.recordBytes())
+                .withSizeJitterPercent(s.sizeJitterPercent())
+                .withRate(s.rate())
+                .withCount(s.count());
+        SyntheticSource source = new SyntheticSource(settings, sink, clock, System::nanoTime);
+        source.skipRecords(alreadyCaptured);
+        String description = "synthetic " + s.recordBytes() + " B at " + (s.rate() == 0 ? "max" : s.rate() + "/s")
+                + (s.count() > 0 ? ", " + s.count() + " records" : "");
+        return new SourceHandle(source, description, s.count() > 0,
+                () -> source.exhausted() ? "done" : "generating");
+    }
+
+    private SourceHandle mqtt(StreamConfig stream, RecordSink sink) {
+        SourceConfig s = stream.source();
+        AgentConfig.MqttBrokerConfig broker = config.mqtt();
+        String clientId = broker.clientIdPrefix().orElse(config.deviceId()) + "-" + stream.id();
+        MqttSourceSettings settings = MqttSourceSettings.of(broker.uri(), clientId)
+                .withTopicFilters(s.topics().orElseThrow())
+                .withQos(s.qos())
+                .withSessionExpiry(broker.sessionExpiry())
+                .withKeepAlive(broker.keepAlive());
+        if (broker.username().isPresent()) {
+            settings = settings.withCredentials(broker.username().get(), broker.password().orElse(null));
+        }
+        MqttSubscriberSource source = new MqttSubscriberSource(settings, sink, clock);
+        String description = "mqtt " + broker.uri() + " " + s.topics().get();
+        return new SourceHandle(source, description, false, () -> source.connected() ? "connected"
+                : source.lastError() == null ? "connecting" : "disconnected: " + source.lastError());
+    }
+}

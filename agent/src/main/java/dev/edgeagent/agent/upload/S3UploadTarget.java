@@ -1,0 +1,230 @@
+package dev.edgeagent.agent.upload;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Uploads to any S3 API through the AWS SDK v2 (which does the signing): one PUT up to the multipart
+ * threshold, a multipart upload above it. Every request carries Content-MD5, so the server rejects bytes
+ * damaged on the way; after the upload a HEAD confirms size, the SHA-256 kept as object metadata, and the
+ * ETag the server should have computed (MD5, or MD5 of part MD5s for multipart).
+ */
+public final class S3UploadTarget implements UploadTarget {
+
+    /** User metadata key holding the object's SHA-256 (x-amz-meta-sha256). */
+    public static final String SHA256_METADATA = "sha256";
+
+    private final S3TargetSettings settings;
+    private final S3Client s3;
+
+    public S3UploadTarget(S3TargetSettings settings) {
+        this.settings = settings;
+        AwsCredentialsProvider credentials = settings.accessKeyId() == null
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+        var builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .forcePathStyle(settings.pathStyle())
+                // integrity is Content-MD5 + HEAD confirmation; the SDK's newer default checksums (trailing
+                // CRC headers with chunked encoding) are not understood by every S3-compatible store
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // the uploader has its own backoff across outages; keep the SDK's retries short
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(2)));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(URI.create(settings.endpoint()));
+        }
+        this.s3 = builder.build();
+    }
+
+    private String fullKey(String key) {
+        return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
+    }
+
+    @Override
+    public void put(String key, Path file, long size, String sha256Hex, String contentType) throws UploadException {
+        String objectKey = fullKey(key);
+        try {
+            String expectedEtag = size > settings.multipartThreshold()
+                    ? multipart(objectKey, file, size, sha256Hex, contentType)
+                    : single(objectKey, file, size, sha256Hex, contentType);
+            confirm(objectKey, size, sha256Hex, expectedEtag);
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            boolean retryable = status >= 500 || status == 408 || status == 429 || status == 0;
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": HTTP " + status + " " + code
+                    + hint(status, code), retryable, e);
+        } catch (SdkClientException e) {
+            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": " + e.getMessage(), true, e);
+        } catch (SdkException | IOException e) {
+            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": " + e, true, e);
+        }
+    }
+
+    private static String hint(int status, String code) {
+        if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
+            return " (check agent.upload.s3 credentials and the bucket policy)";
+        }
+        if ("NoSuchBucket".equals(code)) {
+            return " (the bucket does not exist: check agent.upload.target)";
+        }
+        return "";
+    }
+
+    private String single(String objectKey, Path file, long size, String sha256Hex, String contentType)
+            throws IOException {
+        byte[] md5 = Checksums.of(file, 0, size, "MD5")[0];
+        s3.putObject(PutObjectRequest.builder()
+                        .bucket(settings.bucket()).key(objectKey)
+                        .contentType(contentType).contentLength(size)
+                        .contentMD5(Base64.getEncoder().encodeToString(md5))
+                        .metadata(Map.of(SHA256_METADATA, sha256Hex))
+                        .build(),
+                RequestBody.fromFile(file));
+        return HexFormat.of().formatHex(md5);
+    }
+
+    private String multipart(String objectKey, Path file, long size, String sha256Hex, String contentType)
+            throws IOException {
+        String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                .bucket(settings.bucket()).key(objectKey).contentType(contentType)
+                .metadata(Map.of(SHA256_METADATA, sha256Hex)).build()).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            MessageDigest etagOfParts = Checksums.digest("MD5");
+            long partSize = settings.partSize();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += partSize, number++) {
+                long length = Math.min(partSize, size - offset);
+                byte[] md5 = Checksums.of(file, offset, length, "MD5")[0];
+                etagOfParts.update(md5);
+                final long from = offset;
+                String etag = s3.uploadPart(UploadPartRequest.builder()
+                                .bucket(settings.bucket()).key(objectKey).uploadId(uploadId)
+                                .partNumber(number).contentLength(length)
+                                .contentMD5(Base64.getEncoder().encodeToString(md5)).build(),
+                        RequestBody.fromContentProvider(() -> rangeStream(file, from, length), length,
+                                "application/octet-stream")).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
+                    .bucket(settings.bucket()).key(objectKey).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
+            return HexFormat.of().formatHex(etagOfParts.digest()) + "-" + parts.size();
+        } catch (RuntimeException | IOException e) {
+            // leave no orphaned parts behind (they cost storage until a lifecycle rule removes them)
+            try {
+                s3.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                        .bucket(settings.bucket()).key(objectKey).uploadId(uploadId).build());
+            } catch (SdkException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** A fresh stream over one part of the file each time the SDK asks (it may re-read on retry). */
+    private static InputStream rangeStream(Path file, long offset, long length) {
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            ch.position(offset);
+            InputStream in = Channels.newInputStream(ch);
+            return new java.io.FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    if (b >= 0) {
+                        left--;
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(buf, off, (int) Math.min(len, left));
+                    if (n > 0) {
+                        left -= n;
+                    }
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void confirm(String objectKey, long size, String sha256Hex, String expectedEtag) throws UploadException {
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(settings.bucket()).key(objectKey));
+        String where = "s3://" + settings.bucket() + "/" + objectKey;
+        if (head.contentLength() == null || head.contentLength() != size) {
+            throw new UploadException(where + " holds " + head.contentLength() + " bytes after upload, expected " + size, true);
+        }
+        String storedSha = head.metadata().get(SHA256_METADATA);
+        if (!sha256Hex.equals(storedSha)) {
+            throw new UploadException(where + " has sha256 metadata " + storedSha + ", expected " + sha256Hex, true);
+        }
+        String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+        if (!etag.equalsIgnoreCase(expectedEtag)) {
+            throw new UploadException(where + " has ETag " + etag + ", expected " + expectedEtag
+                    + " (the stored bytes differ from the local batch)", true);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + settings.bucket() + (settings.prefix().isEmpty() ? "" : "/" + settings.prefix())
+                + (settings.endpoint() == null ? "" : " at " + settings.endpoint());
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

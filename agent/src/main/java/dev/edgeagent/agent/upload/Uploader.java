@@ -1,0 +1,249 @@
+package dev.edgeagent.agent.upload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeagent.agent.batch.BatchManifest;
+import dev.edgeagent.agent.batch.Outbox;
+import dev.edgeagent.agent.config.Tier;
+import org.agrona.concurrent.Agent;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Drains the outbox to one {@link UploadTarget}: critical tier first, then standard, then bulk; oldest
+ * sealed first within a tier. One batch per duty cycle; failures back off exponentially with full jitter,
+ * forever (store-and-forward), so an outage costs nothing but time.
+ *
+ * <p>Per batch, in this order, so that a kill -9 anywhere repeats at most an identical upload to the same
+ * key and never loses or duplicates a batch:
+ * <ol>
+ * <li>check the local object against its manifest (size, SHA-256): a damaged object is quarantined, never sent;</li>
+ * <li>upload the object, then the manifest (each confirmed by the target);</li>
+ * <li>raise the stream's upload high-water mark ({@link UploadState}), durably;</li>
+ * <li>delete the manifest (the batch is no longer sealed in the outbox), then the object.</li>
+ * </ol>
+ * Killed before 3: the batch is still sealed and goes up again, to the same keys, with the same bytes.
+ * Killed between 3 and 4: likewise (the mark only stops the batcher re-batching those records).
+ * Killed between the two deletions: an object without manifest, removed by the batcher's start-up recovery.
+ */
+public final class Uploader implements Agent {
+
+    private static final System.Logger LOG = System.getLogger(Uploader.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SCAN_EVERY_NS = 1_000_000_000L;
+
+    private final Path dataDir;
+    private final UploadTarget target;
+    private final long initialBackoffNs;
+    private final long maxBackoffNs;
+    private final UploaderStats stats = new UploaderStats();
+    private final Map<Path, BatchManifest> manifests = new HashMap<>();
+
+    private List<Pending> pending = List.of();
+    private long lastScanNs;
+    private volatile long scanRequestedNs;
+    private volatile long lastScanStartNs;
+    private long nextAttemptNs;
+    private int attempt;
+    private boolean failing;
+
+    private record Pending(Path manifestFile, BatchManifest manifest) {
+        Path object() {
+            String name = manifestFile.getFileName().toString();
+            return manifestFile.resolveSibling(name.substring(0, name.length() - Outbox.MANIFEST_SUFFIX.length())
+                    + Outbox.MCAP_SUFFIX);
+        }
+    }
+
+    public Uploader(Path dataDir, UploadTarget target, Duration initialBackoff, Duration maxBackoff) {
+        this.dataDir = dataDir;
+        this.target = target;
+        this.initialBackoffNs = Math.max(1, initialBackoff.toNanos());
+        this.maxBackoffNs = Math.max(initialBackoffNs, maxBackoff.toNanos());
+    }
+
+    public UploaderStats stats() {
+        return stats;
+    }
+
+    @Override
+    public String roleName() {
+        return "uploader";
+    }
+
+    @Override
+    public int doWork() {
+        long now = System.nanoTime();
+        if (pending.isEmpty() || now - lastScanNs > SCAN_EVERY_NS || scanRequestedNs > lastScanStartNs) {
+            scan(now);
+        }
+        if (pending.isEmpty() || now < nextAttemptNs) {
+            return 0;
+        }
+        Pending next = pending.get(0);
+        try {
+            upload(next);
+            pending = pending.subList(1, pending.size());
+            stats.backlogBatches = pending.size();
+            stats.backlogBytes = Math.max(0, stats.backlogBytes - next.manifest().objectBytes());
+            onSuccess();
+        } catch (UploadException e) {
+            onFailure(next, e.getMessage(), e.retryable());
+        } catch (IOException | RuntimeException e) {
+            onFailure(next, e.toString(), true);
+        }
+        return 1;
+    }
+
+    private void upload(Pending p) throws UploadException, IOException {
+        BatchManifest m = p.manifest();
+        Path object = p.object();
+        if (!Files.exists(object)) {
+            if (UploadState.lastUploadedSeq(dataDir, m.streamId()) >= m.lastSeq()) {
+                // killed between the two deletions of an earlier run: the batch went up already
+                Files.deleteIfExists(p.manifestFile());
+                return;
+            }
+            quarantine(p, "its object " + object.getFileName() + " is missing");
+            return;
+        }
+        long size = Files.size(object);
+        String sha = size == m.objectBytes() ? Checksums.sha256Hex(object, size) : null;
+        if (size != m.objectBytes() || !m.sha256().equals(sha)) {
+            quarantine(p, "the object no longer matches its manifest (" + size + " bytes, SHA-256 " + sha
+                    + "; manifest: " + m.objectBytes() + " bytes, " + m.sha256() + ")");
+            return;
+        }
+        target.put(m.key(), object, size, m.sha256(), m.contentType());
+        long manifestSize = Files.size(p.manifestFile());
+        target.put(m.manifestKey(), p.manifestFile(), manifestSize, Checksums.sha256Hex(p.manifestFile(), manifestSize),
+                "application/json");
+        UploadState.recordUploaded(dataDir, m.streamId(), m.lastSeq());
+        Files.delete(p.manifestFile());
+        Files.deleteIfExists(object);
+        manifests.remove(p.manifestFile());
+        stats.batchesUploaded.incrementAndGet();
+        stats.bytesUploaded.addAndGet(size + manifestSize);
+        stats.lastSuccessEpochMs = System.currentTimeMillis();
+    }
+
+    /** Damaged batches are moved aside for a person to look at; uploading them would spread the damage. */
+    private void quarantine(Pending p, String why) throws IOException {
+        Path dir = dataDir.resolve("quarantine").resolve(p.manifest().streamId());
+        Files.createDirectories(dir);
+        Path object = p.object();
+        if (Files.exists(object)) {
+            Files.move(object, dir.resolve(object.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(p.manifestFile(), dir.resolve(p.manifestFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        manifests.remove(p.manifestFile());
+        stats.quarantined.incrementAndGet();
+        LOG.log(Level.ERROR, "stream " + p.manifest().streamId() + ": batch " + p.manifest().firstSeq() + "-"
+                + p.manifest().lastSeq() + " quarantined in " + dir + ", not uploaded: " + why);
+    }
+
+    private void onSuccess() {
+        attempt = 0;
+        nextAttemptNs = 0;
+        if (failing) {
+            failing = false;
+            LOG.log(Level.INFO, "uploads to " + target.describe() + " work again; backlog " + stats.backlogBatches
+                    + " batches");
+        }
+        stats.lastError = null;
+    }
+
+    private void onFailure(Pending p, String message, boolean retryable) {
+        stats.failures.incrementAndGet();
+        stats.lastError = message;
+        attempt = Math.min(attempt + 1, 62);
+        long ceiling = initialBackoffNs << Math.min(attempt - 1, 30);
+        if (ceiling <= 0 || ceiling > maxBackoffNs) {
+            ceiling = maxBackoffNs;
+        }
+        long delay = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);   // jitter: no retry storms
+        nextAttemptNs = System.nanoTime() + delay;
+        if (!failing) {
+            failing = true;
+            LOG.log(retryable ? Level.WARNING : Level.ERROR, "upload of stream " + p.manifest().streamId()
+                    + " batch " + p.manifest().firstSeq() + "-" + p.manifest().lastSeq() + " to " + target.describe()
+                    + " failed" + (retryable ? "" : " (needs an operator)") + ": " + message
+                    + "; batches stay in the outbox and are retried with backoff up to "
+                    + Duration.ofNanos(maxBackoffNs).toSeconds() + " s");
+        }
+    }
+
+    /** Lists sealed batches (manifest present) in upload order; parses each manifest once. */
+    private void scan(long now) {
+        lastScanStartNs = now;
+        lastScanNs = now;
+        List<Pending> found = new ArrayList<>();
+        long bytes = 0;
+        Path root = Outbox.root(dataDir);
+        if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> streams = Files.newDirectoryStream(root, Files::isDirectory)) {
+                for (Path streamDir : streams) {
+                    if (streamDir.getFileName().toString().startsWith(".")) {
+                        continue;
+                    }
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(streamDir, "*" + Outbox.MANIFEST_SUFFIX)) {
+                        for (Path f : files) {
+                            BatchManifest m = manifests.get(f);
+                            if (m == null) {
+                                m = JSON.readValue(f.toFile(), BatchManifest.class);
+                                manifests.put(f, m);
+                            }
+                            found.add(new Pending(f, m));
+                            bytes += m.objectBytes();
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot list the outbox " + root + ": " + e);
+            }
+        }
+        found.sort(Comparator.comparingInt((Pending p) -> tierRank(p.manifest().tier()))
+                .thenComparingLong(p -> p.manifest().sealedAtNs())
+                .thenComparing(p -> p.manifestFile().toString()));
+        manifests.keySet().retainAll(found.stream().map(Pending::manifestFile).toList());
+        pending = found;
+        stats.backlogBatches = found.size();
+        stats.backlogBytes = bytes;
+    }
+
+    private static int tierRank(String tier) {
+        try {
+            return Tier.valueOf(tier).ordinal();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Tier.values().length;
+        }
+    }
+
+    /**
+     * Waits (on the caller's thread, while this agent runs on its own) until the outbox is empty, as seen
+     * by a scan that started after this call. Returns false if time ran out first.
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long requested = System.nanoTime();
+        scanRequestedNs = requested;
+        while (lastScanStartNs < requested || stats.backlogBatches() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+}
