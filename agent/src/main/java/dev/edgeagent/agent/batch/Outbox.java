@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * <pre>
  * &lt;dataDir&gt;/outbox/&lt;stream&gt;/&lt;first&gt;-&lt;last&gt;.mcap            the object
  * &lt;dataDir&gt;/outbox/&lt;stream&gt;/&lt;first&gt;-&lt;last&gt;.manifest.json   written last: its presence seals the batch
- * &lt;dataDir&gt;/outbox/.tmp/                                  files being written (never uploaded)
+ * &lt;dataDir&gt;/outbox/.tmp/&lt;stream&gt;/                         files being written (never uploaded)
  * </pre>
  * first/last are the batch's first and last sequence numbers, zero-padded to 20 digits so that names sort
  * by sequence. Object keys are Hive-style and deterministic, so a retried upload never makes a second object.

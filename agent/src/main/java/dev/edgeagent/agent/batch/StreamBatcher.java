@@ -77,7 +77,7 @@ public final class StreamBatcher implements Agent {
         final int schemaId;
 
         OpenBatch(long firstSeq) throws IOException {
-            tmpFile = tmpDir.resolve(stream.streamId() + "-" + firstSeq + Outbox.MCAP_SUFFIX);
+            tmpFile = tmpDir.resolve(firstSeq + Outbox.MCAP_SUFFIX);
             file = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
             digesting = new DigestingChannel(file);
@@ -179,7 +179,7 @@ public final class StreamBatcher implements Agent {
         this.dataDir = dataDir;
         this.settings = settings;
         this.outboxDir = Outbox.streamDir(dataDir, stream.streamId());
-        this.tmpDir = Outbox.tmpDir(dataDir);
+        this.tmpDir = Outbox.tmpDir(dataDir).resolve(stream.streamId());
     }
 
     public BatcherStats stats() {
@@ -221,7 +221,7 @@ public final class StreamBatcher implements Agent {
      * sealed or uploaded.
      */
     private void recover() throws IOException {
-        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(tmpDir, stream.streamId() + "-*")) {
+        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(tmpDir)) {
             for (Path p : tmp) {
                 Files.deleteIfExists(p);
             }
@@ -346,7 +346,7 @@ public final class StreamBatcher implements Agent {
 
         // object first, manifest last: the manifest's arrival is what seals the batch
         Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
-        Outbox.writeAtomically(tmpDir.resolve(stream.streamId() + "-" + name + Outbox.MANIFEST_SUFFIX),
+        Outbox.writeAtomically(tmpDir.resolve(name + Outbox.MANIFEST_SUFFIX),
                 outboxDir.resolve(name + Outbox.MANIFEST_SUFFIX), JSON.writeValueAsBytes(manifest));
 
         open = null;
