@@ -27,7 +27,7 @@ public class AgentApplication implements QuarkusApplication {
         } catch (ConfigException e) {
             System.err.println("edge-agent: invalid configuration " + e.getMessage());
             return AgentMain.EXIT_USAGE;
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("edge-agent: cannot start: " + e.getMessage());
             return 1;
         }

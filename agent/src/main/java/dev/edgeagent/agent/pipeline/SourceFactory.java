@@ -66,8 +66,8 @@ final class SourceFactory {
         SourceConfig s = stream.source();
         AgentConfig.MqttBrokerConfig broker = config.mqtt();
         String clientId = broker.clientIdPrefix().orElse(config.deviceId()) + "-" + stream.id();
-        MqttSourceSettings settings = MqttSourceSettings.of(broker.uri(), clientId)
-                .withTopicFilters(s.topics().orElseThrow())
+        MqttSourceSettings settings = MqttSourceSettings.of(broker.uri(), clientId,
+                        s.topics().orElseThrow().toArray(new String[0]))
                 .withQos(s.qos())
                 .withSessionExpiry(broker.sessionExpiry())
                 .withKeepAlive(broker.keepAlive());
