@@ -236,16 +236,24 @@ public final class Pipeline implements AutoCloseable {
             progress.maybeLog();
         }
         stopSources();
+        return OnceReport.of(this, sealAndUpload(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+    }
+
+    /**
+     * Seals every record captured so far and waits until all sealed batches are uploaded; sources may go on
+     * running. Returns null when done, else what did not finish in time.
+     */
+    public String sealAndUpload(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (!flush(deadline)) {
-            return OnceReport.of(this, "batches not sealed within " + timeout.toSeconds() + " s");
+            return "batches not sealed within " + timeout.toSeconds() + " s";
         }
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!uploader.drain(Duration.ofNanos(left))) {
-            return OnceReport.of(this, "uploads not finished within " + timeout.toSeconds() + " s: "
+        if (!uploader.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            return "uploads not finished within " + timeout.toSeconds() + " s: "
                     + uploader.stats().backlogBatches() + " batches still in the outbox"
-                    + (uploader.stats().lastError() == null ? "" : "; last error: " + uploader.stats().lastError()));
+                    + (uploader.stats().lastError() == null ? "" : "; last error: " + uploader.stats().lastError());
         }
-        return OnceReport.of(this, null);
+        return null;
     }
 
     private boolean sourcesDone() {
