@@ -1,0 +1,164 @@
+package dev.edgeagent.agent.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AgentConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    static final String MINIMAL = """
+            agent:
+              device-id: d1
+              streams:
+                - id: can0
+                  modality: can
+                  source:
+                    type: synthetic
+                    count: 5
+            """;
+
+    static ConfigException fails(String yaml) {
+        return fails(yaml, Map.of());
+    }
+
+    static ConfigException fails(String yaml, Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> AgentConfigLoader.parse("agent.yaml", yaml, env));
+    }
+
+    @Test
+    void defaultsApplyAndTiersFollowTheModality() {
+        AgentConfig c = AgentConfigLoader.parse("agent.yaml", MINIMAL + """
+                    - id: events
+                      modality: event
+                      source: {type: synthetic, count: 1}
+                    - id: cam
+                      modality: camera
+                      tier: critical
+                      source: {type: synthetic, count: 1}
+                """, Map.of()).agent();
+        assertEquals("d1", c.deviceId());
+        assertEquals(Path.of("var/data"), c.dataDir());
+        assertEquals(Tier.standard, c.streams().get(0).tier().orElse(c.streams().get(0).modality().defaultTier()));
+        assertEquals(Tier.critical, c.streams().get(1).modality().defaultTier());
+        assertEquals(Tier.critical, c.streams().get(2).tier().orElseThrow(), "explicit tier wins");
+        assertEquals(64L << 20, c.batching().maxBytes().asLongValue());
+        assertEquals(60, c.batching().maxDuration().toSeconds());
+        assertEquals("file:var/upload", c.upload().target());
+        assertEquals(UploadTargetSpec.Kind.file, UploadTargetSpec.parse(c.upload().target()).kind());
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFileAsInQuarkus() {
+        LoadedConfig plain = AgentConfigLoader.parse("agent.yaml", MINIMAL, Map.of());
+        LoadedConfig overridden = AgentConfigLoader.parse("agent.yaml", MINIMAL, Map.of(
+                "AGENT_DEVICE_ID", "from-env",
+                "AGENT_STREAMS_0__SOURCE_COUNT", "42",
+                "AGENT_UPLOAD_TARGET", "s3://my-bucket/some/prefix/"));
+        assertEquals("from-env", overridden.agent().deviceId());
+        assertEquals(42, overridden.agent().streams().get(0).source().count());
+        UploadTargetSpec s3 = UploadTargetSpec.parse(overridden.agent().upload().target());
+        assertEquals("my-bucket", s3.bucket());
+        assertEquals("some/prefix", s3.prefix());
+        assertNotEquals(plain.configHash(), overridden.configHash(), "the hash covers the effective settings");
+        assertEquals(plain.configHash(), AgentConfigLoader.parse("agent.yaml", MINIMAL, Map.of()).configHash());
+    }
+
+    @Test
+    void malformedYamlNamesLineAndColumn() {
+        ConfigException e = fails("agent:\n  device-id: [d1\n  streams: x\n");
+        assertTrue(e.getMessage().startsWith("agent.yaml: malformed YAML"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3, column"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownSourceTypeNamesKeyValueAndTheAllowedTypes() {
+        ConfigException e = fails(MINIMAL.replace("type: synthetic", "type: kafka"));
+        assertEquals(1, e.problems().size());
+        String p = e.problems().get(0);
+        assertTrue(p.startsWith("agent.streams[0].source.type = \"kafka\""), p);
+        assertTrue(p.contains("mqtt") && p.contains("replay") && p.contains("synthetic"), p);
+    }
+
+    @Test
+    void misspeltKeysBadNumbersAndMissingRequiredSettingsAreEachOneLine() {
+        assertEquals("agent.streams[0].source.cont: unknown setting (a misspelt key?); config/README.md lists them all",
+                fails(MINIMAL.replace("count: 5", "cont: 5")).problems().get(0));
+        assertTrue(fails(MINIMAL.replace("count: 5", "count: lots")).problems().get(0)
+                .startsWith("agent.streams[0].source.count = \"lots\""));
+        assertEquals("agent.device-id: missing; this setting is required",
+                fails(MINIMAL.replace("  device-id: d1\n", "")).problems().get(0));
+        assertTrue(fails(MINIMAL + "  batching:\n    max-duration: soon\n").problems().get(0)
+                .startsWith("agent.batching.max-duration = \"soon\""));
+    }
+
+    @Test
+    void crossFieldRulesAreCheckedWithTheirKeys() throws Exception {
+        Path capture = Files.write(dir.resolve("x.pcap"), new byte[]{(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1});
+        ConfigException e = fails("""
+                agent:
+                  device-id: "bad id"
+                  streams:
+                    - id: a
+                      modality: lidar
+                      source: {type: replay, file: %s/missing.pcap}
+                    - id: a
+                      modality: lidar
+                      source: {type: replay, file: %s, ports: [0]}
+                    - id: m
+                      modality: telemetry
+                      source: {type: mqtt}
+                    - id: s
+                      modality: synthetic
+                      source: {type: synthetic, record-bytes: 4}
+                  upload:
+                    target: ftp://example
+                    s3: {access-key-id: only-half}
+                """.formatted(dir, capture));
+        List<String> p = e.problems();
+        assertTrue(p.contains("agent.device-id = \"bad id\": expected 1-64 letters, digits, '.', '_' or '-' (it is part of object keys)"), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("agent.streams[0].source.file = \"" + dir + "/missing.pcap\": expected a readable capture file")), p.toString());
+        assertTrue(p.contains("agent.streams[1].id = \"a\": expected a stream id used only once"), p.toString());
+        assertTrue(p.contains("agent.streams[1].source.ports = \"0\": expected UDP ports between 1 and 65535"), p.toString());
+        assertTrue(p.contains("agent.streams[2].source.topics: missing; an mqtt source needs at least one topic filter"), p.toString());
+        assertTrue(p.contains("agent.streams[3].source.record-bytes = \"4\": expected between 16 and 67108864"), p.toString());
+        assertTrue(p.contains("agent.upload.target = \"ftp://example\": expected file:DIRECTORY or s3://BUCKET[/PREFIX]"), p.toString());
+        assertTrue(p.contains("agent.upload.s3: access-key-id and secret-access-key go together; expected both or neither"), p.toString());
+        assertEquals(8, p.size(), p.toString());
+        assertTrue(e.getMessage().startsWith("agent.yaml: 8 problems:"), e.getMessage());
+    }
+
+    @Test
+    void replayFormatIsDetectedFromMagicOrName() throws Exception {
+        Path pcapng = Files.write(dir.resolve("cap.bin"), new byte[]{0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0});
+        Path candump = Files.writeString(dir.resolve("bus.log"), "(1.0) can0 123#00\n");
+        Path unknown = Files.writeString(dir.resolve("what.bin"), "hello");
+        assertEquals(AgentConfig.ReplayFormat.pcap, ReplayFormats.detect(pcapng).orElseThrow());
+        assertEquals(AgentConfig.ReplayFormat.candump, ReplayFormats.detect(candump).orElseThrow());
+        assertTrue(ReplayFormats.detect(unknown).isEmpty());
+        ConfigException e = fails(MINIMAL.replace("type: synthetic", "type: replay\n        file: " + unknown));
+        assertTrue(e.problems().get(0).startsWith("agent.streams[0].source.format = \"\": expected pcap or candump"),
+                e.problems().toString());
+    }
+
+    @Test
+    void theShippedConfigurationsAreValid() throws Exception {
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        for (String file : List.of("config/examples/synthetic-load.yaml", "config/examples/mqtt-telemetry.yaml")) {
+            assertDoesNotThrow(() -> AgentConfigLoader.load(repo.resolve(file), Map.of()), file);
+        }
+        LoadedConfig s3 = AgentConfigLoader.load(repo.resolve("config/examples/s3-upload.yaml"),
+                Map.of("MINIO_ACCESS_KEY", "k", "MINIO_SECRET_KEY", "s",
+                        // relative capture paths start at the working directory, which is agent/ here
+                        "AGENT_STREAMS_0__SOURCE_FILE", Files.writeString(dir.resolve("can.log"), "").toString()));
+        assertEquals("k", s3.agent().upload().s3().accessKeyId().orElseThrow());
+    }
+}
