@@ -38,6 +38,12 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, workDir, env, args);
+    }
+
+    /** @param logDir where the process' output file goes (not the working directory, e.g. the repository) */
+    public static AgentProcess start(Path workDir, Path logDir, Map<String, String> env, String... args)
+            throws IOException {
         Path app = appDir();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,8 +52,8 @@ public final class AgentProcess implements AutoCloseable {
         command.add("-jar");
         command.add(app.resolve("quarkus-run.jar").toString());
         command.addAll(List.of(args));
-        Files.createDirectories(workDir);
-        Path output = Files.createTempFile(workDir, "agent-", ".log");
+        Files.createDirectories(logDir);
+        Path output = Files.createTempFile(logDir, "agent-", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         Map<String, String> environment = new HashMap<>(env);
