@@ -248,14 +248,24 @@ public final class PcapReader implements AutoCloseable {
         final long fraction = buffer.getInt(p + 4, order) & 0xFFFFFFFFL;
         final long included = buffer.getInt(p + 8, order) & 0xFFFFFFFFL;
         final long original = buffer.getInt(p + 12, order) & 0xFFFFFFFFL;
-        final long limit = classicCapturedLimit();
-        if (included > limit) {
-            throw badLength(recordOffset, 1, "captured length " + included + " exceeds the limit of " + limit
+        final long formatLimit = classicFormatLimit();
+        if (included > formatLimit) {
+            throw badLength(recordOffset, 1, "captured length " + included + " exceeds the limit of " + formatLimit
                     + " bytes (snap length " + classicSnapLen + ")");
         }
         if (included > original) {
             throw badLength(recordOffset, 1, "captured length " + included + " is larger than the original length "
                     + original);
+        }
+        if (16 + included > maxBufferBytes) {
+            // a consistent record, just larger than this reader may buffer: step over it
+            final long next = recordOffset + 16 + included;
+            if (next > channel.size()) {
+                throw truncated(recordOffset, "file ends inside a packet record of " + included + " captured bytes");
+            }
+            seek(next);
+            throw new PcapFormatException(Kind.BAD_BLOCK_LENGTH, recordOffset, "packet record of " + included
+                    + " captured bytes is larger than this reader's limit of " + maxBufferBytes + " bytes; skipped");
         }
         final int total = 16 + (int) included;
         final int got = ensure(total);
@@ -275,9 +285,9 @@ public final class PcapReader implements AutoCloseable {
         return true;
     }
 
-    private long classicCapturedLimit() {
-        long snap = classicSnapLen & 0xFFFFFFFFL;
-        return Math.min(Math.max(snap, CLASSIC_MAX_SNAPLEN), maxBufferBytes - 16);
+    /** The largest captured length a sound record of this file can have. */
+    private long classicFormatLimit() {
+        return Math.max(classicSnapLen & 0xFFFFFFFFL, CLASSIC_MAX_SNAPLEN);
     }
 
     private boolean nextPcapng() throws IOException {
@@ -303,11 +313,12 @@ public final class PcapReader implements AutoCloseable {
             }
             final boolean packet = type == BLOCK_EPB || type == BLOCK_SPB || type == BLOCK_OPB;
             if (length > maxBufferBytes) {
+                skipLargeBlock(blockOffset, type, length); // checks the trailing length copy
                 if (packet || type == BLOCK_IDB) {
-                    throw badLength(blockOffset, 4, "block of type 0x" + Integer.toHexString(type) + " has total length "
-                            + length + ", more than the limit of " + maxBufferBytes + " bytes");
+                    throw new PcapFormatException(Kind.BAD_BLOCK_LENGTH, blockOffset, "block of type 0x"
+                            + Integer.toHexString(type) + " of " + length + " bytes is larger than this reader's "
+                            + "limit of " + maxBufferBytes + " bytes; skipped");
                 }
-                skipLargeBlock(blockOffset, type, length);
                 continue;
             }
             final int len = (int) length;
@@ -601,7 +612,7 @@ public final class PcapReader implements AutoCloseable {
     }
 
     private boolean plausibleClassicRecord() throws IOException {
-        final long limit = classicCapturedLimit();
+        final long limit = Math.min(classicFormatLimit(), maxBufferBytes - 32);
         if (!plausibleClassicHeader(position, limit)) {
             return false;
         }
@@ -625,7 +636,9 @@ public final class PcapReader implements AutoCloseable {
         if (fraction >= (classicNanos ? NANOS_PER_SECOND : 1_000_000)) {
             return false;
         }
-        if (included > limit || included > original || original > Math.max(limit, CLASSIC_MAX_SNAPLEN) * 4) {
+        // zero-length records and a zero time are valid but are what runs of zero bytes look like
+        if (included == 0 || seconds == 0 || included > limit || included > original
+                || original > Math.max(limit, CLASSIC_MAX_SNAPLEN) * 4) {
             return false;
         }
         // a capture is continuous: the next record is within a day of the last good one
