@@ -64,6 +64,8 @@ public final class UdpExtractor {
     private int ipVersion;
     private boolean reassembled;
     private long sourceAddress;
+    private boolean ipLengthClamped;
+    private long ipLengthMismatches;
     private long destinationAddress;
 
     /** Every destination port, default reassembly limits, incomplete datagrams not reported. */
@@ -130,6 +132,14 @@ public final class UdpExtractor {
     /** 4 or 6. */
     public int ipVersion() {
         return ipVersion;
+    }
+
+    /**
+     * Unfragmented IPv4 UDP packets whose total length claimed more bytes than the frame holds and whose UDP
+     * length fitted the frame (a known sensor firmware quirk): delivered, and counted here.
+     */
+    public long ipLengthMismatches() {
+        return ipLengthMismatches;
     }
 
     /** True when the datagram was put together from fragments. */
@@ -263,14 +273,22 @@ public final class UdpExtractor {
             throw new PacketFormatException(Kind.IP_HEADER, p + 2 - base, "IPv4 total length " + totalLength
                     + " is below its header length " + headerLength);
         }
-        if (p + totalLength > end) {
-            throw new PacketFormatException(Kind.TRUNCATED, p + 2 - base, "IPv4 total length " + totalLength
-                    + " but only " + (end - p) + " bytes were captured");
-        }
         final int protocol = frame.getByte(p + 9) & 0xFF;
         final int flagsFragment = frame.getShort(p + 6, BE) & 0xFFFF;
         final boolean more = (flagsFragment & 0x2000) != 0;
         final int fragmentOffset = (flagsFragment & 0x1FFF) << 3;
+        ipLengthClamped = false;
+        if (p + totalLength > end) {
+            if (more || fragmentOffset != 0 || protocol != PROTO_UDP) {
+                throw new PacketFormatException(Kind.TRUNCATED, p + 2 - base, "IPv4 total length " + totalLength
+                        + " but only " + (end - p) + " bytes were captured");
+            }
+            // Early VLP-16 firmware sends position packets whose IP total length is that of a data packet
+            // (1234 for 540): trust the frame and let the UDP length decide, which still catches a real cut.
+            totalLength = end - p;
+            ipLengthClamped = true;
+            ipLengthMismatches++;
+        }
         final long src = frame.getInt(p + 12, BE) & 0xFFFFFFFFL;
         final long dst = frame.getInt(p + 16, BE) & 0xFFFFFFFFL;
         final int dataStart = p + headerLength;
@@ -407,6 +425,10 @@ public final class UdpExtractor {
             udpLength = end - p; // IPv6 jumbo form
         }
         if (udpLength < 8 || udpLength > end - p) {
+            if (ipLengthClamped && udpLength >= 8) {
+                throw new PacketFormatException(Kind.TRUNCATED, frameOffset + 4, "UDP length " + udpLength
+                        + " but only " + (end - p) + " bytes were captured (the IPv4 total length also exceeds them)");
+            }
             throw new PacketFormatException(Kind.UDP_HEADER, frameOffset + 4, "UDP length " + udpLength
                     + " does not fit the " + (end - p) + " bytes of IP payload");
         }
