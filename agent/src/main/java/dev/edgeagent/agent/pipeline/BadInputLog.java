@@ -27,10 +27,10 @@ final class BadInputLog implements BadInputListener {
         stats.onBadInput(kind);
         seen++;
         if (seen <= 10 || seen % 1000 == 0) {
-            String at = offset >= 0 ? " at offset " + offset : "";
-            LOG.log(Level.WARNING, "stream " + stats.streamId() + ": skipped bad input (" + kind + ")" + at
-                    + " of " + what + ": " + detail + (seen == 10 ? " (further ones logged once per 1000)" : "")
-                    + " [" + seen + " so far]");
+            // the detail names the file and the offset; add them only where it does not
+            String where = detail.contains(what) ? "" : " in " + what + (offset >= 0 ? " at offset " + offset : "");
+            LOG.log(Level.WARNING, "stream " + stats.streamId() + ": skipped bad input (" + kind + ")" + where + ": "
+                    + detail + " [" + seen + " so far" + (seen == 10 ? "; from now on one line per 1000" : "") + "]");
         }
     }
 }
