@@ -47,6 +47,7 @@ public final class StreamBatcher implements Agent {
     private final RecordView view = new RecordView();
     private final Path outboxDir;
     private final Path tmpDir;
+    private final Runnable onSealed;
 
     private ExcerptTailer reader;
     private ExcerptTailer checkpoint;
@@ -174,6 +175,12 @@ public final class StreamBatcher implements Agent {
     }
 
     public StreamBatcher(BatchStream stream, CaptureQueue queue, Path dataDir, BatchSettings settings) {
+        this(stream, queue, dataDir, settings, () -> { });
+    }
+
+    /** @param onSealed called on the batcher thread after each seal (wakes the uploader) */
+    public StreamBatcher(BatchStream stream, CaptureQueue queue, Path dataDir, BatchSettings settings, Runnable onSealed) {
+        this.onSealed = onSealed;
         this.stream = stream;
         this.queue = queue;
         this.dataDir = dataDir;
@@ -359,6 +366,7 @@ public final class StreamBatcher implements Agent {
         stats.rawBytesSealed.addAndGet(b.rawBytes);
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
+        onSealed.run();
     }
 
     @Override

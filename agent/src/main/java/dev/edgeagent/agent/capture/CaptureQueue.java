@@ -7,7 +7,14 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.File;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
 
 /**
  * The durable capture queue of one stream: a memory-mapped Chronicle Queue in
@@ -16,6 +23,8 @@ import java.nio.file.Path;
  */
 public final class CaptureQueue implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(CaptureQueue.class.getName());
+
     private final String streamId;
     private final int fingerprint;
     private final Path dir;
@@ -23,13 +32,21 @@ public final class CaptureQueue implements AutoCloseable {
     private final StreamStats stats;
 
     public CaptureQueue(Path dataDir, String streamId, String rollCycle, StreamStats stats) {
+        this(dataDir, streamId, RollCycles.valueOf(rollCycle), stats, null);
+    }
+
+    /** @param time the queue's clock (which file a record goes to); null for the system clock */
+    CaptureQueue(Path dataDir, String streamId, net.openhft.chronicle.queue.RollCycle rollCycle, StreamStats stats,
+                 net.openhft.chronicle.core.time.TimeProvider time) {
         this.streamId = streamId;
         this.fingerprint = CaptureRecord.fingerprint(streamId);
         this.dir = queueDir(dataDir, streamId);
         this.stats = stats;
-        this.queue = SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.valueOf(rollCycle))
-                .build();
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle);
+        if (time != null) {
+            builder.timeProvider(time);
+        }
+        this.queue = builder.build();
         stats.initLastSequence(readLastSequence());
     }
 
@@ -92,6 +109,50 @@ public final class CaptureQueue implements AutoCloseable {
     /** Next sequence to assign: one after the newest record. */
     public long nextSequence() {
         return stats.lastSequence() + 1;
+    }
+
+    /**
+     * Deletes queue files whose records are all batched (their cycle is before the one holding the batcher's
+     * checkpoint, and before the one being written) and that were last written longer ago than
+     * {@code retention}: the queue keeps recent history for replays and trigger windows, and no more.
+     * Call from the thread that owns the checkpoint. Returns the number of files deleted.
+     */
+    public int deleteBatchedFiles(long checkpointIndex, Duration retention, long nowMs) {
+        if (checkpointIndex <= 0) {
+            return 0;
+        }
+        int keepFrom = Math.min(queue.rollCycle().toCycle(checkpointIndex), queue.cycle());
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+        long cycleMs = queue.rollCycle().lengthInMillis();
+        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        int deleted = 0;
+        if (files == null) {
+            return 0;
+        }
+        for (File f : files) {
+            String stem = f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length());
+            int cycle;
+            try {
+                var parsed = names.parse(stem);
+                long epochMs = parsed.isSupported(ChronoField.INSTANT_SECONDS)
+                        ? Instant.from(parsed).toEpochMilli()
+                        : java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
+                cycle = (int) Math.floorDiv(epochMs, cycleMs);
+            } catch (java.time.DateTimeException e) {
+                continue;   // not a cycle file of this roll cycle: leave it alone
+            }
+            if (cycle < keepFrom && nowMs - f.lastModified() > retention.toMillis()) {
+                if (f.delete()) {
+                    deleted++;
+                } else {
+                    LOG.log(Level.WARNING, "stream " + streamId + ": cannot delete batched queue file " + f);
+                }
+            }
+        }
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
     }
 
     @Override

@@ -181,6 +181,10 @@ public interface AgentConfig {
         @WithDefault("8M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize partSize();
+
+        /** Check the stored object's ETag against the MD5s sent; false for SSE-KMS/SSE-C buckets (no MD5 ETags). */
+        @WithDefault("true")
+        boolean verifyEtag();
     }
 
     interface MqttBrokerConfig {

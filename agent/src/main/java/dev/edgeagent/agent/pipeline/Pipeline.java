@@ -69,6 +69,9 @@ public final class Pipeline implements AutoCloseable {
         BatchSettings batchSettings = new BatchSettings(b.maxDuration().toNanos(), b.maxBytes().asLongValue(),
                 (int) b.chunkBytes().asLongValue(), b.compression() == AgentConfig.Compression.lz4);
         Files.createDirectories(config.dataDir());
+        this.target = UploadTargets.create(config);
+        this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
+                config.upload().maxBackoff());
         try {
             for (StreamConfig sc : config.streams()) {
                 String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
@@ -85,13 +88,11 @@ public final class Pipeline implements AutoCloseable {
                         sc.tags().orElse(List.of()), SourceFactory.payloadFormat(sc.source()),
                         config.deviceId(), agentVersion, loaded.configHash());
                 streams.add(new StreamRuntime(sc, tier, stats, queue, source,
-                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings)));
+                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             }
-            this.target = UploadTargets.create(config);
-            this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
-                    config.upload().maxBackoff());
         } catch (RuntimeException e) {
             closeQueues();
+            target.close();
             throw e;
         }
     }

@@ -21,6 +21,6 @@ final class UploadTargets {
         AgentConfig.S3Config s3 = config.upload().s3();
         return new S3UploadTarget(new S3TargetSettings(s3.endpoint().orElse(null), s3.region(), spec.bucket(),
                 spec.prefix(), s3.pathStyle(), s3.accessKeyId().orElse(null), s3.secretAccessKey().orElse(null),
-                s3.multipartThreshold().asLongValue(), s3.partSize().asLongValue()));
+                s3.multipartThreshold().asLongValue(), s3.partSize().asLongValue(), s3.verifyEtag()));
     }
 }

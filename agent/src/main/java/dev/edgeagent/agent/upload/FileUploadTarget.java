@@ -33,17 +33,18 @@ public final class FileUploadTarget implements UploadTarget {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+            // confirm the copy before it takes the object's name: readers never see a bad object
+            long stored = Files.size(tmp);
+            if (stored != size) {
+                throw new UploadException(tmp + " holds " + stored + " bytes after the copy, expected " + size, true);
+            }
+            String storedSha = Checksums.sha256Hex(tmp, stored);
+            if (!storedSha.equals(sha256Hex)) {
+                throw new UploadException(tmp + " has SHA-256 " + storedSha + " after the copy, expected " + sha256Hex, true);
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
                 dir.force(true);
-            }
-            long stored = Files.size(target);
-            if (stored != size) {
-                throw new UploadException(target + " holds " + stored + " bytes after the copy, expected " + size, true);
-            }
-            String storedSha = Checksums.sha256Hex(target, stored);
-            if (!storedSha.equals(sha256Hex)) {
-                throw new UploadException(target + " has SHA-256 " + storedSha + " after the copy, expected " + sha256Hex, true);
             }
         } catch (IOException e) {
             try {

@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -50,6 +52,7 @@ public final class S3UploadTarget implements UploadTarget {
 
     private final S3TargetSettings settings;
     private final S3Client s3;
+    private final java.util.concurrent.atomic.AtomicLong alreadyStored = new java.util.concurrent.atomic.AtomicLong();
 
     public S3UploadTarget(S3TargetSettings settings) {
         this.settings = settings;
@@ -83,31 +86,76 @@ public final class S3UploadTarget implements UploadTarget {
     public void put(String key, Path file, long size, String sha256Hex, String contentType) throws UploadException {
         String objectKey = fullKey(key);
         try {
+            // a HEAD first: it has no body, so a refusal (credentials, policy) comes back as a clear 403 rather
+            // than as a broken pipe while sending megabytes; and a batch re-sent after a crash that is already
+            // stored whole is not sent again (no second version in a versioned bucket, no wasted uplink)
+            HeadObjectResponse existing = head(objectKey);
+            if (existing != null && existing.contentLength() != null && existing.contentLength() == size
+                    && sha256Hex.equals(existing.metadata().get(SHA256_METADATA))) {
+                alreadyStored.incrementAndGet();
+                return;
+            }
             String expectedEtag = size > settings.multipartThreshold()
                     ? multipart(objectKey, file, size, sha256Hex, contentType)
                     : single(objectKey, file, size, sha256Hex, contentType);
             confirm(objectKey, size, sha256Hex, expectedEtag);
         } catch (S3Exception e) {
             int status = e.statusCode();
-            boolean retryable = status >= 500 || status == 408 || status == 429 || status == 0;
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": HTTP " + status + " " + code
-                    + hint(status, code), retryable, e);
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+                    : e.awsErrorDetails().errorCode();
+            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": HTTP " + status
+                    + (code.isEmpty() ? "" : " " + code) + hint(status, code), !needsOperator(status, code), e);
         } catch (SdkClientException e) {
-            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": " + e.getMessage(), true, e);
+            throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": " + e.getMessage()
+                    + (String.valueOf(e.getMessage()).contains("writing request body")
+                    ? " (the server closed the connection while the body was sent: often a refused request)" : ""),
+                    true, e);
         } catch (SdkException | IOException e) {
             throw new UploadException("s3://" + settings.bucket() + "/" + objectKey + ": " + e, true, e);
         }
     }
 
+    /** Only these wait for a person; everything else (5xx, throttling, BadDigest, RequestTimeout) is retried. */
+    private static boolean needsOperator(int status, String code) {
+        return status == 401 || status == 403 || switch (code) {
+            case "NoSuchBucket", "InvalidBucketName", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
+                 "AllAccessDisabled", "AccountProblem" -> true;
+            default -> false;
+        };
+    }
+
     private static String hint(int status, String code) {
-        if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-            return " (check agent.upload.s3 credentials and the bucket policy)";
+        if (status == 401 || status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
+            return " (check agent.upload.s3 credentials, and that the policy allows s3:PutObject, s3:GetObject"
+                    + " and s3:ListBucket: without ListBucket a HEAD of a new key is refused instead of 404)";
         }
         if ("NoSuchBucket".equals(code)) {
             return " (the bucket does not exist: check agent.upload.target)";
         }
         return "";
+    }
+
+    /** The stored object's metadata, or null when there is none yet. */
+    private HeadObjectResponse head(String objectKey) {
+        try {
+            return s3.headObject(b -> b.bucket(settings.bucket()).key(objectKey));
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Parts of an upload interrupted by a crash are billed until aborted: abort them before starting again. */
+    private void abortStaleUploads(String objectKey) {
+        for (MultipartUpload stale : s3.listMultipartUploads(b -> b.bucket(settings.bucket()).prefix(objectKey)).uploads()) {
+            if (stale.key().equals(objectKey)) {
+                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(objectKey).uploadId(stale.uploadId()));
+            }
+        }
     }
 
     private String single(String objectKey, Path file, long size, String sha256Hex, String contentType)
@@ -125,6 +173,7 @@ public final class S3UploadTarget implements UploadTarget {
 
     private String multipart(String objectKey, Path file, long size, String sha256Hex, String contentType)
             throws IOException {
+        abortStaleUploads(objectKey);
         String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder()
                 .bucket(settings.bucket()).key(objectKey).contentType(contentType)
                 .metadata(Map.of(SHA256_METADATA, sha256Hex)).build()).uploadId();
@@ -211,10 +260,16 @@ public final class S3UploadTarget implements UploadTarget {
             throw new UploadException(where + " has sha256 metadata " + storedSha + ", expected " + sha256Hex, true);
         }
         String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
-        if (!etag.equalsIgnoreCase(expectedEtag)) {
+        // ETags are MD5-based except with SSE-KMS/SSE-C; verify-etag: false for such buckets
+        if (settings.verifyETag() && !etag.equalsIgnoreCase(expectedEtag)) {
             throw new UploadException(where + " has ETag " + etag + ", expected " + expectedEtag
                     + " (the stored bytes differ from the local batch)", true);
         }
+    }
+
+    /** Puts skipped because the identical object was already stored (a retry after a crash). */
+    public long alreadyStored() {
+        return alreadyStored.get();
     }
 
     @Override

@@ -37,7 +37,10 @@ public final class UploadState {
         }
         try {
             JsonNode node = JSON.readTree(f.toFile());
-            return node.path("lastSeq").asLong(-1);
+            if (node == null || !node.path("lastSeq").canConvertToLong()) {
+                throw new IllegalStateException("upload state " + f + " has no lastSeq: " + node);
+            }
+            return node.path("lastSeq").asLong();
         } catch (IOException e) {
             throw new IllegalStateException("unreadable upload state " + f + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.edgeagent.agent.upload;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeagent.agent.batch.BatchManifest;
 import dev.edgeagent.agent.batch.Outbox;
@@ -11,7 +12,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +40,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Uploader implements Agent {
 
     private static final System.Logger LOG = System.getLogger(Uploader.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // a manifest written by a newer agent may carry fields this one does not know: read what it knows
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final long SCAN_EVERY_NS = 1_000_000_000L;
 
     private final Path dataDir;
@@ -53,6 +55,7 @@ public final class Uploader implements Agent {
     private List<Pending> pending = List.of();
     private long lastScanNs;
     private volatile long scanRequestedNs;
+    private volatile boolean wakeUp;
     private volatile long lastScanStartNs;
     private long nextAttemptNs;
     private int attempt;
@@ -82,10 +85,16 @@ public final class Uploader implements Agent {
         return "uploader";
     }
 
+    /** A batcher sealed a batch: look at the outbox now rather than at the next periodic scan. Any thread. */
+    public void wakeUp() {
+        wakeUp = true;
+    }
+
     @Override
     public int doWork() {
         long now = System.nanoTime();
-        if (pending.isEmpty() || now - lastScanNs > SCAN_EVERY_NS || scanRequestedNs > lastScanStartNs) {
+        if (wakeUp || now - lastScanNs > SCAN_EVERY_NS || scanRequestedNs > lastScanStartNs) {
+            wakeUp = false;
             scan(now);
         }
         if (pending.isEmpty() || now < nextAttemptNs) {
@@ -95,8 +104,9 @@ public final class Uploader implements Agent {
         try {
             upload(next);
             pending = pending.subList(1, pending.size());
-            stats.backlogBatches = pending.size();
+            stats.backlogBatches = Math.max(0, stats.backlogBatches - 1);
             stats.backlogBytes = Math.max(0, stats.backlogBytes - next.manifest().objectBytes());
+            wakeUp = true;   // that stream's next batch is a candidate now
             onSuccess();
         } catch (UploadException e) {
             onFailure(next, e.getMessage(), e.retryable());
@@ -140,17 +150,24 @@ public final class Uploader implements Agent {
 
     /** Damaged batches are moved aside for a person to look at; uploading them would spread the damage. */
     private void quarantine(Pending p, String why) throws IOException {
-        Path dir = dataDir.resolve("quarantine").resolve(p.manifest().streamId());
-        Files.createDirectories(dir);
-        Path object = p.object();
-        if (Files.exists(object)) {
-            Files.move(object, dir.resolve(object.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(p.manifestFile(), dir.resolve(p.manifestFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path dir = quarantine(p.manifestFile(), p.object(), why);
         manifests.remove(p.manifestFile());
-        stats.quarantined.incrementAndGet();
         LOG.log(Level.ERROR, "stream " + p.manifest().streamId() + ": batch " + p.manifest().firstSeq() + "-"
                 + p.manifest().lastSeq() + " quarantined in " + dir + ", not uploaded: " + why);
+    }
+
+    /** Moves a batch's files to quarantine/&lt;stream&gt;/&lt;time&gt;-&lt;name&gt; with a note saying why. */
+    private Path quarantine(Path manifestFile, Path object, String why) throws IOException {
+        Path dir = dataDir.resolve("quarantine").resolve(manifestFile.getParent().getFileName());
+        Files.createDirectories(dir);
+        String stamp = System.currentTimeMillis() + "-";
+        if (Files.exists(object)) {
+            Files.move(object, dir.resolve(stamp + object.getFileName()));
+        }
+        Files.move(manifestFile, dir.resolve(stamp + manifestFile.getFileName()));
+        Files.writeString(dir.resolve(stamp + manifestFile.getFileName() + ".reason.txt"), why + "\n");
+        stats.quarantined.incrementAndGet();
+        return dir;
     }
 
     private void onSuccess() {
@@ -172,7 +189,7 @@ public final class Uploader implements Agent {
         if (ceiling <= 0 || ceiling > maxBackoffNs) {
             ceiling = maxBackoffNs;
         }
-        long delay = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);   // jitter: no retry storms
+        long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);   // full jitter: a fleet does not retry in step
         nextAttemptNs = System.nanoTime() + delay;
         if (!failing) {
             failing = true;
@@ -184,7 +201,11 @@ public final class Uploader implements Agent {
         }
     }
 
-    /** Lists sealed batches (manifest present) in upload order; parses each manifest once. */
+    /**
+     * Lists sealed batches (manifest present); parses each manifest once. Within a stream batches go up in
+     * sequence order (the upload high-water mark relies on it), so each stream offers only its oldest batch;
+     * across streams: tier first, then oldest sealed.
+     */
     private void scan(long now) {
         lastScanStartNs = now;
         lastScanNs = now;
@@ -199,13 +220,11 @@ public final class Uploader implements Agent {
                     }
                     try (DirectoryStream<Path> files = Files.newDirectoryStream(streamDir, "*" + Outbox.MANIFEST_SUFFIX)) {
                         for (Path f : files) {
-                            BatchManifest m = manifests.get(f);
-                            if (m == null) {
-                                m = JSON.readValue(f.toFile(), BatchManifest.class);
-                                manifests.put(f, m);
+                            BatchManifest m = readManifest(f);
+                            if (m != null) {
+                                found.add(new Pending(f, m));
+                                bytes += m.objectBytes();
                             }
-                            found.add(new Pending(f, m));
-                            bytes += m.objectBytes();
                         }
                     }
                 }
@@ -213,13 +232,46 @@ public final class Uploader implements Agent {
                 LOG.log(Level.WARNING, "cannot list the outbox " + root + ": " + e);
             }
         }
-        found.sort(Comparator.comparingInt((Pending p) -> tierRank(p.manifest().tier()))
+        Map<String, Pending> oldestPerStream = new HashMap<>();
+        for (Pending p : found) {
+            oldestPerStream.merge(p.manifest().streamId(), p,
+                    (a, b) -> a.manifest().firstSeq() <= b.manifest().firstSeq() ? a : b);
+        }
+        List<Pending> candidates = new ArrayList<>(oldestPerStream.values());
+        candidates.sort(Comparator.comparingInt((Pending p) -> tierRank(p.manifest().tier()))
                 .thenComparingLong(p -> p.manifest().sealedAtNs())
                 .thenComparing(p -> p.manifestFile().toString()));
         manifests.keySet().retainAll(found.stream().map(Pending::manifestFile).toList());
-        pending = found;
+        pending = candidates;
         stats.backlogBatches = found.size();
         stats.backlogBytes = bytes;
+    }
+
+    /** A manifest that cannot be read is quarantined, so that it cannot hold up the rest of the outbox. */
+    private BatchManifest readManifest(Path f) {
+        BatchManifest m = manifests.get(f);
+        if (m != null) {
+            return m;
+        }
+        try {
+            m = JSON.readValue(f.toFile(), BatchManifest.class);
+            if (m.key() == null || m.streamId() == null || m.sha256() == null) {
+                throw new IOException("key, streamId or sha256 missing");
+            }
+            manifests.put(f, m);
+            return m;
+        } catch (IOException e) {
+            String name = f.getFileName().toString();
+            Path object = f.resolveSibling(name.substring(0, name.length() - Outbox.MANIFEST_SUFFIX.length())
+                    + Outbox.MCAP_SUFFIX);
+            try {
+                Path dir = quarantine(f, object, "unreadable manifest: " + e.getMessage());
+                LOG.log(Level.ERROR, "unreadable manifest " + f + " quarantined in " + dir + ": " + e.getMessage());
+            } catch (IOException moveFailed) {
+                LOG.log(Level.ERROR, "unreadable manifest " + f + " and it cannot be moved aside: " + moveFailed);
+            }
+            return null;
+        }
     }
 
     private static int tierRank(String tier) {

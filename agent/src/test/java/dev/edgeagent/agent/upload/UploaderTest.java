@@ -61,7 +61,7 @@ class UploaderTest {
 
     static S3TargetSettings s3Settings(String bucket, String accessKey, String secret) {
         return new S3TargetSettings(s3.endpoint(), S3ProxyServer.REGION, bucket, "fleet/raw", true, accessKey, secret,
-                8L << 20, 8L << 20);
+                8L << 20, 8L << 20, true);
     }
 
     static int runUntilIdle(Uploader u, int maxCycles) {
@@ -195,6 +195,7 @@ class UploaderTest {
             Uploader again = new Uploader(dataDir, target, Duration.ofMillis(1), Duration.ofMillis(10));
             runUntilIdle(again, 5);
             assertEquals(1, again.stats().batchesUploaded());
+            assertEquals(2, target.alreadyStored(), "object and manifest found stored whole: not sent again");
             List<S3Object> objects = client.listObjectsV2(b -> b.bucket("fleet-c")).contents();
             assertEquals(List.of("fleet/raw/" + m.key(), "fleet/raw/" + m.manifestKey()).stream().sorted().toList(),
                     objects.stream().map(S3Object::key).sorted().toList());
@@ -213,20 +214,80 @@ class UploaderTest {
         assertEquals(0, u.stats().batchesUploaded());
         assertEquals(1, u.stats().quarantined());
         assertFalse(Files.exists(uploadDir.resolve(m.key())));
-        assertTrue(Files.exists(dataDir.resolve("quarantine/can0").resolve(mcap.getFileName())));
+        try (var q = Files.list(dataDir.resolve("quarantine/can0"))) {
+            List<String> names = q.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.endsWith("-" + mcap.getFileName())), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".reason.txt")), names.toString());
+        }
         assertEquals(-1, UploadState.lastUploadedSeq(dataDir, "can0"));
     }
 
     @Test
-    void wrongCredentialsGiveAClearNonRetryableError() throws Exception {
+    void wrongCredentialsGiveAClearNonRetryableErrorEvenForLargeBodies() throws Exception {
         s3.createBucket("fleet-d");
-        Path file = Files.write(dataDir.resolve("x.bin"), new byte[100]);
-        try (S3UploadTarget target = new S3UploadTarget(s3Settings("fleet-d", S3ProxyServer.ACCESS_KEY, "wrong-secret"))) {
-            UploadException e = assertThrows(UploadException.class,
-                    () -> target.put("k.bin", file, 100, Checksums.sha256Hex(file, 100), "application/octet-stream"));
-            assertFalse(e.retryable());
-            assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
-            assertTrue(e.getMessage().contains("credentials"), e.getMessage());
+        for (int size : new int[]{100, 3_000_000, 12_000_000}) {
+            Path file = Files.write(dataDir.resolve("x" + size + ".bin"), new byte[size]);
+            try (S3UploadTarget target = new S3UploadTarget(s3Settings("fleet-d", S3ProxyServer.ACCESS_KEY, "wrong-secret"))) {
+                UploadException e = assertThrows(UploadException.class,
+                        () -> target.put("k.bin", file, size, Checksums.sha256Hex(file, size), "application/octet-stream"));
+                assertFalse(e.retryable(), e.getMessage());
+                assertTrue(e.getMessage().contains("HTTP 403"), size + ": " + e.getMessage());
+                assertTrue(e.getMessage().contains("credentials"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void anUnreadableManifestIsQuarantinedAndHoldsUpNothing() throws Exception {
+        seal(dataDir, "can0", "standard", 0, 9, 1000, 1);
+        Path dir = Outbox.streamDir(dataDir, "cam");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(Outbox.batchName(0, 0) + Outbox.MANIFEST_SUFFIX), "{ not json");
+        Files.write(dir.resolve(Outbox.batchName(0, 0) + Outbox.MCAP_SUFFIX), new byte[10]);
+        // a newer agent's manifest with a field this one does not know is still uploaded
+        BatchManifest newer = seal(dataDir, "gnss", "standard", 0, 0, 500, 2);
+        Path newerFile = Outbox.streamDir(dataDir, "gnss").resolve(Outbox.batchName(0, 0) + Outbox.MANIFEST_SUFFIX);
+        Files.writeString(newerFile, Files.readString(newerFile).replaceFirst("\\{", "{\"futureField\":7,"));
+        Uploader u = new Uploader(dataDir, new FileUploadTarget(uploadDir), Duration.ofMillis(1), Duration.ofMillis(10));
+        runUntilIdle(u, 10);
+        assertEquals(2, u.stats().batchesUploaded());
+        assertTrue(Files.exists(uploadDir.resolve(newer.key())));
+        assertEquals(1, u.stats().quarantined());
+        try (var q = Files.list(dataDir.resolve("quarantine/cam"))) {
+            List<String> names = q.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".reason.txt")), names.toString());
+        }
+    }
+
+    @Test
+    void withinAStreamBatchesGoUpInSequenceOrderWhateverTheirSealTimes() throws Exception {
+        seal(dataDir, "can", "standard", 10, 19, 100, 1);   // sealed "earlier" by a clock that stepped back
+        seal(dataDir, "can", "standard", 0, 9, 100, 5);
+        seal(dataDir, "can", "standard", 20, 29, 100, 3);
+        RecordingTarget target = new RecordingTarget(new FileUploadTarget(uploadDir));
+        Uploader u = new Uploader(dataDir, target, Duration.ofMillis(1), Duration.ofMillis(10));
+        runUntilIdle(u, 10);
+        List<String> objects = target.keys.stream().filter(k -> k.endsWith(".mcap"))
+                .map(k -> k.substring(k.lastIndexOf('/') + 1, k.lastIndexOf('/') + 21)).toList();
+        assertEquals(List.of("00000000000000000000", "00000000000000000010", "00000000000000000020"), objects);
+        assertEquals(29, UploadState.lastUploadedSeq(dataDir, "can"));
+    }
+
+    @Test
+    void partsLeftByAnInterruptedMultipartUploadAreAborted() throws Exception {
+        s3.createBucket("fleet-e");
+        BatchManifest big = seal(dataDir, "lidar", "bulk", 0, 9, 17 * 1024 * 1024, 1);
+        try (S3UploadTarget target = new S3UploadTarget(s3Settings("fleet-e", S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+             S3Client client = s3.client()) {
+            // what a kill -9 in the middle of a multipart upload leaves behind
+            String stale = client.createMultipartUpload(b -> b.bucket("fleet-e").key("fleet/raw/" + big.key())).uploadId();
+            client.uploadPart(b -> b.bucket("fleet-e").key("fleet/raw/" + big.key()).uploadId(stale).partNumber(1),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[6 << 20]));
+            assertEquals(1, client.listMultipartUploads(b -> b.bucket("fleet-e")).uploads().size());
+            runUntilIdle(new Uploader(dataDir, target, Duration.ofMillis(1), Duration.ofMillis(10)), 5);
+            assertEquals(0, client.listMultipartUploads(b -> b.bucket("fleet-e")).uploads().size());
+            assertEquals(big.objectBytes(), client.headObject(b -> b.bucket("fleet-e").key("fleet/raw/" + big.key())).contentLength());
         }
     }
 
