@@ -55,6 +55,7 @@ public final class StreamBatcher implements Agent {
     private long sealedHighWater = -1;
     private OpenBatch open;
     private long nextRetryNs;
+    private long nextRetentionMs;
     /** Seal as soon as the open batch reaches this sequence (shutdown, --once); -1 = no request. */
     private volatile long flushUpTo = -1;
 
@@ -367,6 +368,20 @@ public final class StreamBatcher implements Agent {
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
         onSealed.run();
+        applyRetention();
+    }
+
+    /** Removes queue files that are batched and older than the retention; at most every 30 s. */
+    private void applyRetention() {
+        long now = System.currentTimeMillis();
+        if (settings.queueRetentionMs() < 0 || now < nextRetentionMs) {
+            return;
+        }
+        nextRetentionMs = now + 30_000;
+        int deleted = queue.deleteBatchedFiles(checkpoint.index(), java.time.Duration.ofMillis(settings.queueRetentionMs()), now);
+        if (deleted > 0) {
+            LOG.log(Level.DEBUG, "stream " + stream.streamId() + ": removed " + deleted + " batched queue files");
+        }
     }
 
     @Override

@@ -67,7 +67,8 @@ public final class Pipeline implements AutoCloseable {
         SourceFactory sources = new SourceFactory(config, clock, once);
         AgentConfig.BatchingConfig b = config.batching();
         BatchSettings batchSettings = new BatchSettings(b.maxDuration().toNanos(), b.maxBytes().asLongValue(),
-                (int) b.chunkBytes().asLongValue(), b.compression() == AgentConfig.Compression.lz4);
+                (int) b.chunkBytes().asLongValue(), b.compression() == AgentConfig.Compression.lz4,
+                config.capture().retention().toMillis());
         Files.createDirectories(config.dataDir());
         this.target = UploadTargets.create(config);
         this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
