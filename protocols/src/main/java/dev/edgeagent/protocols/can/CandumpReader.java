@@ -135,6 +135,10 @@ public final class CandumpReader implements AutoCloseable {
                 }
                 lineNumber++;
                 lineOffset = bufferFileOffset + start;
+                if (lineEnd - start > MAX_LINE_LENGTH) {
+                    throw new CandumpFormatException(lineNumber, 1, lineOffset, "line of " + (lineEnd - start)
+                            + " bytes is longer than " + MAX_LINE_LENGTH + " bytes: not a candump log line; skipped");
+                }
                 if (parser.parse(buffer, start, lineEnd - start, lineNumber, lineOffset)) {
                     return true;
                 }

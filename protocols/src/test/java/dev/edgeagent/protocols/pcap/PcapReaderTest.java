@@ -188,6 +188,36 @@ class PcapReaderTest {
         }
     }
 
+    @Test
+    void bigEndianFirstSection() throws IOException {
+        Path file = write("be.pcapng", concat(sectionHeader(BE), interfaceBlock(BE, 1, 0, 6, 0),
+                enhancedPacket(BE, 0, 1_700_000_000_000_001L, pattern(30, 1))));
+        try (PcapReader r = PcapReader.open(file)) {
+            assertEquals(BE, r.byteOrder());
+            assertTrue(r.next());
+            assertEquals(1_700_000_000_000_001_000L, r.timestampNanos());
+            assertEquals(30, r.capturedLength());
+            assertFalse(r.next());
+        }
+    }
+
+    @Test
+    void corruptFirstRecordResynchronisesOnTheSecond() throws IOException {
+        Path full = TestData.sample("lidar/velodyne_vlp16.pcap");
+        List<SimplePcap.Packet> expected = SimplePcap.read(full);
+        byte[] bytes = Files.readAllBytes(full);
+        ByteBuffer.wrap(bytes).order(LE).putInt(24 + 8, -1);
+        Path file = write("badfirst.pcap", bytes);
+        List<PcapFormatException> errors = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(file)) {
+            List<Read> got = readAll(r, errors);
+            assertEquals(expected.size() - 1, got.size());
+            assertEquals(expected.get(1).fileOffset(), got.get(0).offset());
+        }
+        assertEquals(1, errors.size());
+        assertEquals(24, errors.get(0).offset());
+    }
+
     private static long sectionStart(Path file, int section) throws IOException {
         byte[] all = Files.readAllBytes(file);
         int seen = 0;
