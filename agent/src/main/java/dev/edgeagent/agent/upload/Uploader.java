@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drains the outbox to one {@link UploadTarget}: critical tier first, then standard, then bulk; oldest
@@ -54,9 +55,11 @@ public final class Uploader implements Agent {
 
     private List<Pending> pending = List.of();
     private long lastScanNs;
-    private volatile long scanRequestedNs;
     private volatile boolean wakeUp;
-    private volatile long lastScanStartNs;
+    /** drain() asks for a fresh scan by raising this ... */
+    private final AtomicLong scanRequests = new AtomicLong();
+    /** ... and a scan answers it by publishing, once its backlog figures are set, the request it started after. */
+    private volatile long scanRequestsServed;
     private long nextAttemptNs;
     private int attempt;
     private boolean failing;
@@ -93,9 +96,11 @@ public final class Uploader implements Agent {
     @Override
     public int doWork() {
         long now = System.nanoTime();
-        if (wakeUp || now - lastScanNs > SCAN_EVERY_NS || scanRequestedNs > lastScanStartNs) {
+        long requests = scanRequests.get();
+        if (wakeUp || now - lastScanNs > SCAN_EVERY_NS || requests > scanRequestsServed) {
             wakeUp = false;
             scan(now);
+            scanRequestsServed = requests;
         }
         if (pending.isEmpty() || now < nextAttemptNs) {
             return 0;
@@ -207,7 +212,6 @@ public final class Uploader implements Agent {
      * across streams: tier first, then oldest sealed.
      */
     private void scan(long now) {
-        lastScanStartNs = now;
         lastScanNs = now;
         List<Pending> found = new ArrayList<>();
         long bytes = 0;
@@ -288,9 +292,8 @@ public final class Uploader implements Agent {
      */
     public boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long requested = System.nanoTime();
-        scanRequestedNs = requested;
-        while (lastScanStartNs < requested || stats.backlogBatches() > 0) {
+        long request = scanRequests.incrementAndGet();
+        while (scanRequestsServed < request || stats.backlogBatches() > 0) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

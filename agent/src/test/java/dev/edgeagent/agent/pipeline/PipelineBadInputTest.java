@@ -102,3 +102,4 @@ class PipelineBadInputTest {
         assertTrue(uploaded.stream("garbage").isEmpty());
     }
 }
+

@@ -3,19 +3,20 @@ package dev.edgeagent.agent.testing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import dev.edgeagent.protocols.testing.SimplePcap;
+import dev.edgeagent.protocols.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the bundled captures hold, read by the simplest code that can (classic little-endian pcap over
- * Ethernet/IPv4/UDP; a regex over candump lines) and shares nothing with the agent's parsers: the
- * expected side of the end-to-end tests.
+ * What the bundled captures hold, read by the simplest code that can (protocols' SimplePcap test reader; a
+ * regex over candump lines), sharing nothing with the agent's parsers: the expected side of the
+ * end-to-end tests.
  */
 public final class IndependentCaptures {
 
@@ -23,40 +24,12 @@ public final class IndependentCaptures {
     }
 
     public static Path sample(String relative) {
-        return AgentProcess.repoRoot().resolve("samples").resolve(relative);
+        return TestData.sample(relative);
     }
 
-    /** UDP payloads sent to {@code port}, in file order. */
+    /** UDP payloads sent to {@code port}, in file order (protocols' independent test reader). */
     public static List<byte[]> udpPayloads(Path pcap, int port) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt(0) != 0xa1b2c3d4 || b.getInt(20) != 1) {
-            throw new IllegalArgumentException(pcap + ": this reader only knows LE µs pcap over Ethernet");
-        }
-        List<byte[]> out = new ArrayList<>();
-        int pos = 24;
-        while (pos + 16 <= b.limit()) {
-            int incl = b.getInt(pos + 8);
-            int frame = pos + 16;
-            pos = frame + incl;
-            ByteBuffer be = ByteBuffer.wrap(b.array(), frame, incl).slice().order(ByteOrder.BIG_ENDIAN);
-            if ((be.getShort(12) & 0xffff) != 0x0800) {
-                continue;
-            }
-            int ihl = (be.get(14) & 0x0f) * 4;
-            if (be.get(14 + 9) != 17) {
-                continue;
-            }
-            if ((be.getShort(14 + 6) & 0x3fff) != 0) {
-                throw new IllegalStateException("fragmented IPv4 in " + pcap + ": this reader does not reassemble");
-            }
-            int udp = 14 + ihl;
-            int dst = be.getShort(udp + 2) & 0xffff;
-            int len = (be.getShort(udp + 4) & 0xffff) - 8;
-            if (dst == port) {
-                out.add(Arrays.copyOfRange(b.array(), frame + udp + 8, frame + udp + 8 + len));
-            }
-        }
-        return out;
+        return SimplePcap.toPort(SimplePcap.read(pcap), port).stream().map(SimplePcap.Packet::udpPayload).toList();
     }
 
     public record CanLine(String iface, long id, boolean extended, byte[] data) {
