@@ -6,6 +6,7 @@ import dev.edgeagent.agent.capture.RecordView;
 import dev.edgeagent.agent.upload.UploadState;
 import dev.edgeagent.protocols.mcap.McapWriter;
 import dev.edgeagent.protocols.mcap.McapWriterOptions;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -265,22 +266,26 @@ public final class StreamBatcher implements Agent {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    view.wrap(dc.wire().bytes());
-                    long seq = view.sequence();
-                    work++;
-                    if (seq <= sealedHighWater) {
-                        stats.skippedAlreadySealed.incrementAndGet();
-                        continue;
+                    long index = dc.index();
+                    Bytes<?> excerpt = dc.wire().bytes();
+                    while (view.next(excerpt)) {   // an excerpt holds a block of records
+                        work++;
+                        if (view.sequence() <= sealedHighWater) {
+                            stats.skippedAlreadySealed.incrementAndGet();
+                            continue;
+                        }
+                        if (open == null) {
+                            open = new OpenBatch(view.sequence());
+                        }
+                        open.add(view, index);
+                        if (open.rawBytes >= settings.maxBytes()) {
+                            // mid-block is fine: the checkpoint is this excerpt, and a restart skips what is sealed
+                            seal();
+                        }
                     }
-                    if (open == null) {
-                        open = new OpenBatch(seq);
+                    if (open != null) {
+                        stats.openRecords.lazySet(open.count);
                     }
-                    open.add(view, dc.index());
-                    stats.openRecords.lazySet(open.count);
-                }
-                if (open.rawBytes >= settings.maxBytes()) {
-                    seal();
-                    break;
                 }
             }
             long flushTarget = flushUpTo;

@@ -6,8 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A flyweight over one record inside a queue excerpt: valid only while the excerpt's DocumentContext is
- * open. Reads the mapped memory directly; {@link #payload()} and {@link #key()} are views, not copies.
+ * A flyweight over one record inside a queue excerpt (which holds a block of records, see
+ * {@link ChronicleRecordSink}): valid only while the excerpt's DocumentContext is open. Reads the mapped memory directly; {@link #payload()} and {@link #key()} are views, not copies.
  */
 public final class RecordView {
 
@@ -15,6 +15,7 @@ public final class RecordView {
     private final UnsafeBuffer key = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private long excerptIndex = -1;
+    private int length;
 
     /** Points the view at the record starting at the bytes' read position. */
     public RecordView wrap(Bytes<?> bytes) {
@@ -37,7 +38,26 @@ public final class RecordView {
         }
         key.wrap(address + CaptureRecord.HEADER_LENGTH, keyLength);
         payload.wrap(address + CaptureRecord.HEADER_LENGTH + keyLength, payloadLength);
+        length = CaptureRecord.HEADER_LENGTH + keyLength + payloadLength;
         return this;
+    }
+
+    /**
+     * Points the view at the next record of an excerpt (an excerpt holds a block of one or more records) and
+     * moves the read position past it; false once the excerpt has no more.
+     */
+    public boolean next(Bytes<?> excerpt) {
+        if (excerpt.readRemaining() <= 0) {
+            return false;
+        }
+        wrap(excerpt);
+        excerpt.readSkip(length);
+        return true;
+    }
+
+    /** Bytes the record takes in its excerpt: header, key and payload. */
+    public int length() {
+        return length;
     }
 
     public RecordView excerptIndex(long index) {

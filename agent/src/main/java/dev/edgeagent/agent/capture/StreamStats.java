@@ -52,11 +52,15 @@ public final class StreamStats {
         return streamId;
     }
 
-    /** Capture thread only. */
-    void onAppended(long sequence, int payloadBytes, long latencyNanos) {
-        RECORDS.setRelease(this, (long) RECORDS.getOpaque(this) + 1);
+    /** Capture thread only: a block of records became durable, the newest being {@code lastSequence}. */
+    void onCommitted(long lastSequence, int records, long payloadBytes) {
+        RECORDS.setRelease(this, (long) RECORDS.getOpaque(this) + records);
         BYTES.setRelease(this, (long) BYTES.getOpaque(this) + payloadBytes);
-        LAST_SEQUENCE.setRelease(this, sequence);
+        LAST_SEQUENCE.setRelease(this, lastSequence);
+    }
+
+    /** Capture thread only: one record's time from receive to durable. */
+    void recordLatency(long latencyNanos) {
         latencyNs.recordValue(Math.min(Math.max(latencyNanos, 0), 60_000_000_000L));
     }
 

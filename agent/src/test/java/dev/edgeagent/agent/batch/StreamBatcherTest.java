@@ -69,6 +69,7 @@ class StreamBatcherTest {
             assertTrue(sink.append(sensor, 1_700_000_000_000_000_000L + seq * 1000, System.nanoTime(),
                     new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(p), 0, p.length));
         }
+        assertTrue(sink.flush());
     }
 
     static void runUntil(StreamBatcher b, java.util.function.BooleanSupplier done) throws InterruptedException {
@@ -251,6 +252,7 @@ class StreamBatcherTest {
             assertTrue(sink.append(RecordSink.NO_SENSOR_TIME, 1, System.nanoTime(), new UnsafeBuffer(new byte[0]), 0, 0,
                     new UnsafeBuffer(p), 0, p.length));
         }
+        assertTrue(sink.flush());
         StreamBatcher b = new StreamBatcher(new BatchStream("rnd", "camera", "bulk", List.of(), PayloadFormat.UDP_PAYLOAD,
                 "dev1", "v", "h"), q, dataDir, new BatchSettings(3600 * SECOND, 1 << 30, 16_384, true));
         b.onStart();

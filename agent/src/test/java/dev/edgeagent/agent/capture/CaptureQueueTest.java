@@ -34,13 +34,15 @@ class CaptureQueueTest {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    view.wrap(dc.wire().bytes());
-                    byte[] key = new byte[view.key().capacity()];
-                    view.key().getBytes(0, key);
-                    byte[] payload = new byte[view.payload().capacity()];
-                    view.payload().getBytes(0, payload);
-                    out.add(new Read(view.sequence(), view.sensorTimeNs(), view.receiveWallNs(),
-                            view.receiveMonoNs(), new String(key, StandardCharsets.UTF_8), payload));
+                    var excerpt = dc.wire().bytes();
+                    while (view.next(excerpt)) {
+                        byte[] key = new byte[view.key().capacity()];
+                        view.key().getBytes(0, key);
+                        byte[] payload = new byte[view.payload().capacity()];
+                        view.payload().getBytes(0, payload);
+                        out.add(new Read(view.sequence(), view.sensorTimeNs(), view.receiveWallNs(),
+                                view.receiveMonoNs(), new String(key, StandardCharsets.UTF_8), payload));
+                    }
                 }
             }
         }
@@ -61,6 +63,9 @@ class CaptureQueueTest {
             assertTrue(sink.append(42L, 100L, 200L, key, 3, 7, new UnsafeBuffer(heap, 1, 3), 0, 3));
             assertTrue(sink.append(RecordSink.NO_SENSOR_TIME, 101L, 201L, NO_KEY, 0, 0, new UnsafeBuffer(direct), 10, 250));
             assertTrue(sink.append(7L, 102L, 202L, NO_KEY, 0, 0, new UnsafeBuffer(heap), 0, 0));
+            assertEquals(List.of(), readAll(q), "nothing visible before the block is committed");
+            assertEquals(0, q.stats().records());
+            assertTrue(sink.flush());
 
             List<Read> all = readAll(q);
             assertEquals(3, all.size());
@@ -92,10 +97,13 @@ class CaptureQueueTest {
             for (int i = 0; i < 5; i++) {
                 assertTrue(sink.append(0, 0, System.nanoTime(), NO_KEY, 0, 0, p, 0, 8));
             }
+            assertTrue(sink.flush());
         }
         try (CaptureQueue q = new CaptureQueue(dataDir, "s", "FAST_HOURLY", new StreamStats("s"))) {
             assertEquals(5, q.nextSequence());
-            assertTrue(q.newSink().append(0, 0, System.nanoTime(), NO_KEY, 0, 0, p, 0, 8));
+            RecordSink sink = q.newSink();
+            assertTrue(sink.append(0, 0, System.nanoTime(), NO_KEY, 0, 0, p, 0, 8));
+            assertTrue(sink.flush());
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), readAll(q).stream().map(Read::seq).toList());
             assertTrue(q.stats().sampleLatency().getTotalCount() >= 1);
         }
@@ -129,13 +137,55 @@ class CaptureQueueTest {
                 throw new AssertionError("append refused");
             }
         }
+        if (!sink.flush()) {
+            throw new AssertionError("flush failed");
+        }
+    }
+
+    @Test
+    void smallRecordsShareBlocksAndLargeOnesCommitAtOnce() {
+        try (CaptureQueue q = new CaptureQueue(dataDir, "blocks", "FAST_HOURLY", new StreamStats("blocks"))) {
+            RecordSink sink = q.newSink();
+            UnsafeBuffer small = new UnsafeBuffer(new byte[16]);
+            for (int i = 0; i < 2500; i++) {   // 60 B each: a block fills at 1024 records
+                assertTrue(sink.append(i, i, System.nanoTime(), NO_KEY, 0, 0, small, 0, 16));
+            }
+            assertEquals(2047, q.stats().lastSequence(), "two full blocks committed by themselves");
+            assertTrue(sink.flush());
+            UnsafeBuffer frame = new UnsafeBuffer(new byte[200_000]);
+            assertTrue(sink.append(1, 1, System.nanoTime(), NO_KEY, 0, 0, frame, 0, 200_000));
+            assertEquals(2500, q.stats().lastSequence(), "a frame-sized record is committed at once");
+            List<Integer> blockSizes = new ArrayList<>();
+            RecordView view = new RecordView();
+            long expected = 0;
+            try (ExcerptTailer t = q.chronicle().createTailer()) {
+                while (true) {
+                    try (DocumentContext dc = t.readingDocument()) {
+                        if (!dc.isPresent()) {
+                            break;
+                        }
+                        int n = 0;
+                        var excerpt = dc.wire().bytes();
+                        while (view.next(excerpt)) {
+                            assertEquals(expected++, view.sequence());
+                            n++;
+                        }
+                        blockSizes.add(n);
+                    }
+                }
+            }
+            assertEquals(List.of(1024, 1024, 452, 1), blockSizes);
+            assertEquals(2501, q.stats().records());
+        }
     }
 
     @Test
     void aQueueOfAnotherStreamIsRefusedAtOpen() {
         UnsafeBuffer p = new UnsafeBuffer(new byte[8]);
         try (CaptureQueue q = new CaptureQueue(dataDir, "a", "FAST_HOURLY", new StreamStats("a"))) {
-            assertTrue(q.newSink().append(0, 0, 0, NO_KEY, 0, 0, p, 0, 8));
+            RecordSink sink = q.newSink();
+            assertTrue(sink.append(0, 0, 0, NO_KEY, 0, 0, p, 0, 8));
+            assertTrue(sink.flush());
         }
         // the directory of stream "a" reused under another stream's name
         Path moved = dataDir.resolve("queues").resolve("b");

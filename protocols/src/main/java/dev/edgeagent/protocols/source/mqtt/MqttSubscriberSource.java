@@ -593,8 +593,9 @@ public final class MqttSubscriberSource implements Source {
                 payloadBuffer.wrap(payload);
                 boolean accepted;
                 try {
+                    // durable (flushed) before the PUBACK below, never after
                     accepted = sink.append(RecordSink.NO_SENSOR_TIME, wallNs, monoNs,
-                            keyBuffer, 0, keyLength, payloadBuffer, 0, payload.length);
+                            keyBuffer, 0, keyLength, payloadBuffer, 0, payload.length) && sink.flush();
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, "RecordSink.append threw for MQTT topic '" + topic + "'; treated as a refusal", e);
                     accepted = false;

@@ -175,6 +175,14 @@ public abstract class ReplaySource implements Source {
 
     @Override
     public int doWork() {
+        try {
+            return replay();
+        } finally {
+            sink.flush();   // what this duty cycle appended becomes durable now
+        }
+    }
+
+    private int replay() {
         if ((boolean) EXHAUSTED.getOpaque(this)) {
             return 0;
         }

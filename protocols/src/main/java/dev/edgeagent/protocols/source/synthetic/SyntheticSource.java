@@ -172,6 +172,7 @@ public final class SyntheticSource implements Source {
             bytes += size;
         }
         if (made > 0) {
+            sink.flush();   // what this duty cycle appended becomes durable now
             next = seq;
             nextSequence.lazySet(seq);
             generated.lazySet(generated.get() + made);
