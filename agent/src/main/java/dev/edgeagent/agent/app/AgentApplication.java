@@ -3,6 +3,7 @@ package dev.edgeagent.agent.app;
 import dev.edgeagent.agent.config.ConfigException;
 import dev.edgeagent.agent.pipeline.OnceReport;
 import dev.edgeagent.agent.pipeline.Pipeline;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
@@ -39,6 +40,9 @@ public class AgentApplication implements QuarkusApplication {
         service.stop();
         System.out.print(report.render());
         System.out.flush();
+        if (AgentContext.report() != null) {
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(AgentContext.report().toFile(), report);
+        }
         return report.exitCode();
     }
 }

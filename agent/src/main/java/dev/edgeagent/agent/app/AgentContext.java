@@ -14,13 +14,20 @@ public final class AgentContext {
 
     private static volatile LoadedConfig config;
     private static volatile boolean once;
+    private static volatile Path report;
 
     private AgentContext() {
     }
 
-    static void set(LoadedConfig loaded, boolean oneShot) {
+    static void set(LoadedConfig loaded, boolean oneShot, Path reportFile) {
         config = loaded;
         once = oneShot;
+        report = reportFile;
+    }
+
+    /** Where --once writes its JSON report; null when not asked for. */
+    public static Path report() {
+        return report;
     }
 
     public static LoadedConfig config() {

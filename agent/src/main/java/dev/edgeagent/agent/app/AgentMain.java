@@ -26,6 +26,7 @@ public final class AgentMain {
     public static void main(String... args) {
         Path config = null;
         boolean once = false;
+        Path report = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config", "-c" -> {
@@ -35,6 +36,12 @@ public final class AgentMain {
                     config = Path.of(args[++i]);
                 }
                 case "--once" -> once = true;
+                case "--report" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--report needs a file");
+                    }
+                    report = Path.of(args[++i]);
+                }
                 case "--version" -> {
                     System.out.println("edge-agent " + AgentVersion.get());
                     return;
@@ -60,7 +67,10 @@ public final class AgentMain {
             System.exit(EXIT_USAGE);
             return;
         }
-        AgentContext.set(loaded, once);
+        if (report != null && !once) {
+            usage("--report goes with --once");
+        }
+        AgentContext.set(loaded, once, report);
         System.setProperty("quarkus.config.locations", config.toAbsolutePath().toUri().toString());
         if (once) {
             // a one-shot replay serves no endpoints and must not collide with a running daemon's port
@@ -70,10 +80,13 @@ public final class AgentMain {
     }
 
     private static final String USAGE = """
-            Usage: edge-agent [--config FILE] [--once] [--version] [--help]
+            Usage: edge-agent [--config FILE] [--once [--report FILE]] [--version] [--help]
               --config FILE  agent configuration (default: config/agent.yaml)
-              --once         replay the configured capture files as fast as possible, seal and upload
-                             everything, print a summary and exit (0 = all uploaded)
+              --once         replay the configured capture files as fast as possible (live sources such as
+                             MQTT run alongside until they are done), seal and upload everything, print a
+                             summary and exit (0 = all uploaded)
+              --report FILE  with --once: also write the summary as JSON (per-stream counts, capture latency,
+                             timings, CPU time, peak RSS)
             Environment variables override the file: AGENT_DEVICE_ID, AGENT_UPLOAD_TARGET, ...""";
 
     private static void usage(String problem) {

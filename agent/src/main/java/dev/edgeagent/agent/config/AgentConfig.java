@@ -104,7 +104,18 @@ public interface AgentConfig {
         /** Size jitter in percent of record-bytes (deterministic). */
         @WithDefault("0")
         int sizeJitterPercent();
+
+        /** Like a sensor with a finite buffer: records later than this are dropped and counted; 0 = never. */
+        @WithDefault("0s")
+        @WithConverter(DurationConverter.class)
+        Duration maxLag();
+
+        /** random: every byte derived from the sequence (verifiable); prefilled: only the header changes. */
+        @WithDefault("random")
+        SyntheticPayload payload();
     }
+
+    enum SyntheticPayload { random, prefilled }
 
     interface CaptureConfig {
         /** Keep capture queue files this long after they are batched (trigger windows read them). */

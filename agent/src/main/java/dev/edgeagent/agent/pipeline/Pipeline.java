@@ -50,6 +50,7 @@ public final class Pipeline implements AutoCloseable {
     private AgentRunner uploaderRunner;
     private final AtomicLong agentErrors = new AtomicLong();
     private volatile boolean started;
+    private long startedNs;
 
     /** A stream as it runs: its queue and counters, its source (absent when not started) and batcher. */
     public record StreamRuntime(StreamConfig config, String tier, StreamStats stats, CaptureQueue queue,
@@ -78,13 +79,8 @@ public final class Pipeline implements AutoCloseable {
                 String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
                 StreamStats stats = new StreamStats(sc.id());
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(), stats);
-                SourceHandle source = null;
-                if (!once || isFinite(sc)) {
-                    source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
-                } else {
-                    LOG.log(Level.INFO, "stream " + sc.id() + ": --once replays capture files; this "
-                            + sc.source().type() + " source is not started");
-                }
+                // with --once, live sources (MQTT) run alongside until the finite ones are done
+                SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), SourceFactory.payloadFormat(sc.source()),
                         config.deviceId(), agentVersion, loaded.configHash());
@@ -96,14 +92,6 @@ public final class Pipeline implements AutoCloseable {
             target.close();
             throw e;
         }
-    }
-
-    private static boolean isFinite(StreamConfig sc) {
-        return switch (sc.source().type()) {
-            case replay -> true;
-            case synthetic -> sc.source().count() > 0;
-            case mqtt -> false;
-        };
     }
 
     /** Builds the pipeline; nothing runs until {@link #start()}. */
@@ -155,6 +143,7 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         started = true;
+        startedNs = System.nanoTime();
         LOG.log(Level.INFO, "edge agent started: device " + config.deviceId() + ", " + streams.size()
                 + " streams, uploading to " + target.describe() + (once ? " (--once)" : ""));
     }
@@ -232,13 +221,32 @@ public final class Pipeline implements AutoCloseable {
         Progress progress = new Progress(this);
         while (!sourcesDone()) {
             if (System.nanoTime() > deadline) {
-                return OnceReport.of(this, "sources still running after " + timeout.toSeconds() + " s");
+                return OnceReport.of(this, timings(-1, -1, -1), "sources still running after " + timeout.toSeconds() + " s");
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
             progress.maybeLog();
         }
+        long sourcesDone = System.nanoTime();
         stopSources();
-        return OnceReport.of(this, sealAndUpload(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+        String failure = null;
+        long sealed = -1;
+        long uploaded = -1;
+        if (!flush(deadline)) {
+            failure = "batches not sealed within " + timeout.toSeconds() + " s";
+        } else {
+            sealed = System.nanoTime();
+            failure = drainUploads(deadline, timeout);
+            uploaded = failure == null ? System.nanoTime() : -1;
+        }
+        return OnceReport.of(this, timings(sourcesDone, sealed, uploaded), failure);
+    }
+
+    private OnceReport.Timings timings(long sourcesDone, long sealed, long uploaded) {
+        return new OnceReport.Timings(sinceStartMs(sourcesDone), sinceStartMs(sealed), sinceStartMs(uploaded));
+    }
+
+    private long sinceStartMs(long ns) {
+        return ns < 0 ? -1 : (ns - startedNs) / 1_000_000;
     }
 
     /**
@@ -250,7 +258,11 @@ public final class Pipeline implements AutoCloseable {
         if (!flush(deadline)) {
             return "batches not sealed within " + timeout.toSeconds() + " s";
         }
-        if (!uploader.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        return drainUploads(deadline, timeout);
+    }
+
+    private String drainUploads(long deadlineNs, Duration timeout) throws InterruptedException {
+        if (!uploader.drain(Duration.ofNanos(Math.max(0, deadlineNs - System.nanoTime())))) {
             return "uploads not finished within " + timeout.toSeconds() + " s: "
                     + uploader.stats().backlogBatches() + " batches still in the outbox"
                     + (uploader.stats().lastError() == null ? "" : "; last error: " + uploader.stats().lastError());

@@ -53,13 +53,15 @@ final class SourceFactory {
         SyntheticSourceSettings settings = SyntheticSourceSettings.of(s.recordBytes())
                 .withSizeJitterPercent(s.sizeJitterPercent())
                 .withRate(s.rate())
-                .withCount(s.count());
+                .withCount(s.count())
+                .withMaxLagNanos(s.maxLag().toNanos())
+                .withPrefilled(s.payload() == AgentConfig.SyntheticPayload.prefilled);
         SyntheticSource source = new SyntheticSource(settings, sink, clock, System::nanoTime);
         source.skipRecords(alreadyCaptured);
         String description = "synthetic " + s.recordBytes() + " B at " + (s.rate() == 0 ? "max" : s.rate() + "/s")
                 + (s.count() > 0 ? ", " + s.count() + " records" : "");
         return new SourceHandle(source, description, s.count() > 0,
-                () -> source.exhausted() ? "done" : "generating");
+                () -> source.exhausted() ? "done" : "generating", source::recordsDropped);
     }
 
     private SourceHandle mqtt(StreamConfig stream, RecordSink sink) {

@@ -59,6 +59,7 @@ public final class SyntheticSource implements Source {
     private final AtomicLong generated = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong payloadBytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     public SyntheticSource(SyntheticSourceSettings settings, RecordSink sink) {
         this(settings, sink, SystemEpochNanoClock.INSTANCE, SystemNanoClock.INSTANCE);
@@ -81,6 +82,9 @@ public final class SyntheticSource implements Source {
         this.keyLength = keyBytes.length;
         this.periodNs = settings.recordsPerSecond() > 0 ? 1e9 / settings.recordsPerSecond() : 0;
         this.roleName = "synthetic-source" + (settings.key() == null ? "" : ":" + settings.key());
+        if (settings.prefilled()) {
+            fill(payload, 0, payload.capacity(), 0, 0);
+        }
     }
 
     @Override
@@ -124,6 +128,11 @@ public final class SyntheticSource implements Source {
         return payloadBytes.get();
     }
 
+    /** Records dropped because they were more than maxLagNanos late (a sensor's buffer overflowing): lost. */
+    public long recordsDropped() {
+        return dropped.get();
+    }
+
     @Override
     public boolean exhausted() {
         long count = settings.count();
@@ -159,10 +168,25 @@ public final class SyntheticSource implements Source {
                 if (monoNs - dueNs(seq) < 0) {
                     break;
                 }
+                long lateNs = monoNs - dueNs(seq) - settings.maxLagNanos();
+                if (settings.maxLagNanos() > 0 && lateNs > 0) {
+                    // what a sensor's buffer no longer holds is gone: count it and leave a gap in the sequence
+                    long lost = Math.min((long) (lateNs / periodNs) + 1, count == 0 ? Long.MAX_VALUE : count - seq);
+                    seq += lost;
+                    dropped.lazySet(dropped.get() + lost);
+                    next = seq;
+                    nextSequence.lazySet(seq);
+                    continue;
+                }
             }
             final int size = recordSize(seq);
             final long wallNs = wallClock.nanoTime();
-            fill(payload, 0, size, seq, wallNs);
+            if (settings.prefilled()) {
+                payload.putLong(0, seq, LE);
+                payload.putLong(8, wallNs, LE);
+            } else {
+                fill(payload, 0, size, seq, wallNs);
+            }
             if (!sink.append(wallNs, wallNs, monoNs, key, 0, keyLength, payload, 0, size)) {
                 refused.lazySet(refused.get() + 1);
                 break; // the same sequence is tried again on the next call

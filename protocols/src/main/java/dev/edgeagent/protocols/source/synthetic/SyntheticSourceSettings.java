@@ -11,6 +11,11 @@ package dev.edgeagent.protocols.source.synthetic;
  * @param count             records in all, counting from sequence 0 (a resumed source makes the rest); 0 = forever
  * @param key               record key (UTF-8), or null / empty for none
  * @param maxRecordsPerWork most records one {@code doWork()} makes (work is also cut after about 1 MiB)
+ * @param maxLagNanos       like a sensor with a finite buffer: a paced record more than this late is dropped
+ *                          (counted, its sequence left as a gap); 0 = never drop, fall behind instead
+ * @param prefilled         the filler is made once and only the 16-byte header changes per record: for load
+ *                          tests that measure capture rather than the generator (the filler then no longer
+ *                          depends on the sequence, so only the header can be verified)
  */
 public record SyntheticSourceSettings(
         int recordSize,
@@ -18,7 +23,9 @@ public record SyntheticSourceSettings(
         double recordsPerSecond,
         long count,
         String key,
-        int maxRecordsPerWork) {
+        int maxRecordsPerWork,
+        long maxLagNanos,
+        boolean prefilled) {
 
     /** Largest record: keeps the reused buffer and one doWork's work bounded. */
     public static final int MAX_RECORD_SIZE = 64 << 20;
@@ -47,6 +54,9 @@ public record SyntheticSourceSettings(
         if (maxRecordsPerWork < 1) {
             throw new IllegalArgumentException("maxRecordsPerWork: must be at least 1, got " + maxRecordsPerWork);
         }
+        if (maxLagNanos < 0) {
+            throw new IllegalArgumentException("maxLagNanos: must be >= 0 (0 = never drop), got " + maxLagNanos);
+        }
         if (key != null && key.isEmpty()) {
             key = null;
         }
@@ -54,26 +64,37 @@ public record SyntheticSourceSettings(
 
     /** Unpaced, endless, no jitter, no key. */
     public static SyntheticSourceSettings of(int recordSize) {
-        return new SyntheticSourceSettings(recordSize, 0, 0, 0, null, DEFAULT_MAX_RECORDS_PER_WORK);
+        return new SyntheticSourceSettings(recordSize, 0, 0, 0, null, DEFAULT_MAX_RECORDS_PER_WORK, 0, false);
     }
 
     public SyntheticSourceSettings withSizeJitterPercent(int percent) {
-        return new SyntheticSourceSettings(recordSize, percent, recordsPerSecond, count, key, maxRecordsPerWork);
+        return new SyntheticSourceSettings(recordSize, percent, recordsPerSecond, count, key, maxRecordsPerWork, maxLagNanos, prefilled);
     }
 
     public SyntheticSourceSettings withRate(double perSecond) {
-        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, perSecond, count, key, maxRecordsPerWork);
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, perSecond, count, key, maxRecordsPerWork, maxLagNanos, prefilled);
     }
 
     public SyntheticSourceSettings withCount(long total) {
-        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, total, key, maxRecordsPerWork);
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, total, key, maxRecordsPerWork, maxLagNanos, prefilled);
     }
 
     public SyntheticSourceSettings withKey(String newKey) {
-        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, newKey, maxRecordsPerWork);
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, newKey, maxRecordsPerWork, maxLagNanos, prefilled);
     }
 
     public SyntheticSourceSettings withMaxRecordsPerWork(int max) {
-        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, key, max);
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, key, max, maxLagNanos,
+                prefilled);
+    }
+
+    public SyntheticSourceSettings withMaxLagNanos(long nanos) {
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, key, maxRecordsPerWork,
+                nanos, prefilled);
+    }
+
+    public SyntheticSourceSettings withPrefilled(boolean value) {
+        return new SyntheticSourceSettings(recordSize, sizeJitterPercent, recordsPerSecond, count, key, maxRecordsPerWork,
+                maxLagNanos, value);
     }
 }

@@ -196,6 +196,40 @@ class SyntheticSourceTest {
     }
 
     @Test
+    void aSensorBufferOfMaxLagDropsWhatIsTooLateAndLeavesAGap() {
+        CollectingSink sink = new CollectingSink();
+        // 10 records/s, a buffer of 250 ms: after a stall of one second, what is older than 250 ms is gone
+        SyntheticSource source = new SyntheticSource(SyntheticSourceSettings.of(16).withRate(10)
+                .withMaxLagNanos(250_000_000L), sink, clock, clock);
+        assertEquals(1, source.doWork());   // sequence 0 at t=0
+        clock.now += 1_000_000_000L;          // t=1 s: records 1..10 were due at 0.1..1.0 s
+        while (source.doWork() > 0) {
+            // drain what is due
+        }
+        List<Long> seqs = sink.records().stream()
+                .map(c -> SyntheticSource.sequence(new UnsafeBuffer(c.payload()), 0)).toList();
+        // due at 0.1 .. 0.7 s are more than 250 ms late at t=1 s: seven dropped; 0.8, 0.9, 1.0 s delivered
+        assertEquals(List.of(0L, 8L, 9L, 10L), seqs);
+        assertEquals(7, source.recordsDropped());
+        assertEquals(4, source.recordsGenerated());
+    }
+
+    @Test
+    void prefilledRecordsStampOnlyTheHeader() {
+        CollectingSink sink = new CollectingSink();
+        SyntheticSource source = new SyntheticSource(SyntheticSourceSettings.of(1000).withCount(3).withPrefilled(true),
+                sink, clock, clock);
+        drain(source);
+        byte[] first = sink.records().get(0).payload();
+        for (int i = 0; i < 3; i++) {
+            byte[] p = sink.records().get(i).payload();
+            assertEquals(i, SyntheticSource.sequence(new UnsafeBuffer(p), 0));
+            assertArrayEquals(java.util.Arrays.copyOfRange(first, 16, 1000), java.util.Arrays.copyOfRange(p, 16, 1000),
+                    "the filler is made once");
+        }
+    }
+
+    @Test
     void unpacedWorkIsBoundedPerCall() {
         CollectingSink sink = new CollectingSink();
         SyntheticSource small = new SyntheticSource(SyntheticSourceSettings.of(16).withMaxRecordsPerWork(7),
