@@ -6,7 +6,6 @@ import dev.edgeagent.agent.capture.RecordView;
 import dev.edgeagent.agent.upload.UploadState;
 import dev.edgeagent.protocols.mcap.McapWriter;
 import dev.edgeagent.protocols.mcap.McapWriterOptions;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -267,8 +266,14 @@ public final class StreamBatcher implements Agent {
                         break;
                     }
                     long index = dc.index();
-                    Bytes<?> excerpt = dc.wire().bytes();
-                    while (view.next(excerpt)) {   // an excerpt holds a block of records
+                    view.block(dc.wire().bytes());
+                    if (view.lastSequence() <= sealedHighWater) {
+                        // a whole block sealed before a restart: skip it without reading its records
+                        stats.skippedAlreadySealed.addAndGet(view.blockRecords());
+                        work += view.blockRecords();
+                        continue;
+                    }
+                    while (view.next()) {   // an excerpt holds a block of records
                         work++;
                         if (view.sequence() <= sealedHighWater) {
                             stats.skippedAlreadySealed.incrementAndGet();

@@ -1,6 +1,5 @@
 package dev.edgeagent.agent.capture;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -66,11 +65,9 @@ public final class CaptureQueue implements AutoCloseable {
             if (!dc.isPresent()) {
                 return -1;
             }
-            Bytes<?> excerpt = dc.wire().bytes();
-            while (view.next(excerpt)) {
-                checkFingerprint(view);
-            }
-            return view.sequence();   // the last record of the last block
+            view.block(dc.wire().bytes());
+            checkFingerprint(view);
+            return view.lastSequence();   // the last record of the last block
         } finally {
             tailer.close();
         }

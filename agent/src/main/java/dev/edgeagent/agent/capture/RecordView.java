@@ -1,99 +1,172 @@
 package dev.edgeagent.agent.capture;
 
+import dev.edgeagent.protocols.source.RecordSink;
 import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A flyweight over one record inside a queue excerpt (which holds a block of records, see
- * {@link ChronicleRecordSink}): valid only while the excerpt's DocumentContext is open. Reads the mapped memory directly; {@link #payload()} and {@link #key()} are views, not copies.
+ * A flyweight over the records of one queue excerpt (a block, see {@link CaptureRecord}): {@link #block} reads
+ * the block header, each {@link #next} moves to the next record. Valid only while the excerpt's DocumentContext
+ * is open; {@link #payload()} and {@link #key()} are views of the mapped memory, not copies.
  */
 public final class RecordView {
 
-    private final UnsafeBuffer header = new UnsafeBuffer(0, 0);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final UnsafeBuffer blockBuffer = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer key = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
-    private long excerptIndex = -1;
-    private int length;
+    private UnsafeBuffer copy;
 
-    /** Points the view at the record starting at the bytes' read position. */
-    public RecordView wrap(Bytes<?> bytes) {
-        long start = bytes.readPosition();
-        long available = bytes.readRemaining();
-        if (available < CaptureRecord.HEADER_LENGTH) {
-            throw new IllegalStateException("capture record shorter than its header: " + available + " bytes");
+    private int count;
+    private int fingerprint;
+    private long firstSequence;
+    private long baseWallNs;
+    private long baseMonoNs;
+
+    private int index = -1;
+    private int position;
+    private int flags;
+    private long receiveWallNs;
+    private long receiveMonoNs;
+    private long sensorTimeNs;
+
+    /**
+     * Points the view at the block in {@code excerpt} (from its read position to its end) and before its first
+     * record. Throws IllegalStateException for a block that is not in this layout or is cut short.
+     */
+    public RecordView block(Bytes<?> excerpt) {
+        long start = excerpt.readPosition();
+        long length = excerpt.readRemaining();
+        if (length < CaptureRecord.BLOCK_HEADER_LENGTH || length > Integer.MAX_VALUE) {
+            throw new IllegalStateException("capture block of " + length + " bytes: shorter than its header");
         }
-        long address = bytes.addressForRead(start);
-        header.wrap(address, CaptureRecord.HEADER_LENGTH);
-        int version = header.getByte(CaptureRecord.VERSION_OFFSET) & 0xff;
+        long address = excerpt.addressForRead(start);
+        if (excerpt.addressForRead(start + length - 1) == address + length - 1) {
+            blockBuffer.wrap(address, (int) length);
+        } else {
+            // the excerpt straddles two mappings (rare): read a copy
+            if (copy == null || copy.capacity() < length) {
+                copy = new UnsafeBuffer(ByteBuffer.allocateDirect((int) Math.max(length, 1 << 16)));
+            }
+            for (long i = 0; i < length; i++) {
+                copy.putByte((int) i, excerpt.readByte(start + i));
+            }
+            blockBuffer.wrap(copy, 0, (int) length);
+        }
+        int version = blockBuffer.getByte(CaptureRecord.BLOCK_VERSION_OFFSET) & 0xff;
         if (version != CaptureRecord.VERSION) {
-            throw new IllegalStateException("capture record version " + version + " is not " + CaptureRecord.VERSION);
+            throw new IllegalStateException("capture block format " + version + " is not " + CaptureRecord.VERSION);
         }
-        int keyLength = header.getShort(CaptureRecord.KEY_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xffff;
-        int payloadLength = header.getInt(CaptureRecord.PAYLOAD_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (payloadLength < 0 || CaptureRecord.HEADER_LENGTH + (long) keyLength + payloadLength > available) {
-            throw new IllegalStateException("capture record lengths (key " + keyLength + ", payload "
-                    + payloadLength + ") exceed its excerpt of " + available + " bytes");
-        }
-        key.wrap(address + CaptureRecord.HEADER_LENGTH, keyLength);
-        payload.wrap(address + CaptureRecord.HEADER_LENGTH + keyLength, payloadLength);
-        length = CaptureRecord.HEADER_LENGTH + keyLength + payloadLength;
+        count = blockBuffer.getShort(CaptureRecord.BLOCK_COUNT_OFFSET, LE) & 0xffff;
+        fingerprint = blockBuffer.getInt(CaptureRecord.BLOCK_FINGERPRINT_OFFSET, LE);
+        firstSequence = blockBuffer.getLong(CaptureRecord.BLOCK_FIRST_SEQUENCE_OFFSET, LE);
+        baseWallNs = blockBuffer.getLong(CaptureRecord.BLOCK_BASE_WALL_OFFSET, LE);
+        baseMonoNs = blockBuffer.getLong(CaptureRecord.BLOCK_BASE_MONO_OFFSET, LE);
+        index = -1;
+        position = CaptureRecord.BLOCK_HEADER_LENGTH;
         return this;
     }
 
-    /**
-     * Points the view at the next record of an excerpt (an excerpt holds a block of one or more records) and
-     * moves the read position past it; false once the excerpt has no more.
-     */
-    public boolean next(Bytes<?> excerpt) {
-        if (excerpt.readRemaining() <= 0) {
+    /** Moves to the block's next record; false after the last one. */
+    public boolean next() {
+        if (index + 1 >= count) {
             return false;
         }
-        wrap(excerpt);
-        excerpt.readSkip(length);
+        UnsafeBuffer b = blockBuffer;
+        int p = position;
+        require(p + CaptureRecord.RECORD_FIXED_LENGTH);
+        flags = b.getByte(p) & 0xff;
+        receiveWallNs = baseWallNs + b.getInt(p + 1, LE);
+        receiveMonoNs = baseMonoNs + b.getInt(p + 5, LE);
+        p += CaptureRecord.RECORD_FIXED_LENGTH;
+        if ((flags & CaptureRecord.FLAG_SENSOR_TIME) == 0) {
+            sensorTimeNs = RecordSink.NO_SENSOR_TIME;
+        } else if ((flags & CaptureRecord.FLAG_SENSOR_IS_WALL) != 0) {
+            sensorTimeNs = receiveWallNs;
+        } else {
+            require(p + 8);
+            sensorTimeNs = b.getLong(p, LE);
+            p += 8;
+        }
+        int keyLength = 0;
+        if ((flags & CaptureRecord.FLAG_KEY) != 0) {
+            require(p + 2);
+            keyLength = b.getShort(p, LE) & 0xffff;
+            p += 2;
+        }
+        require(p + keyLength);
+        key.wrap(b, p, keyLength);
+        p += keyLength;
+        int payloadLength;
+        if ((flags & CaptureRecord.FLAG_WIDE_LENGTH) != 0) {
+            require(p + 4);
+            payloadLength = b.getInt(p, LE);
+            p += 4;
+        } else {
+            require(p + 2);
+            payloadLength = b.getShort(p, LE) & 0xffff;
+            p += 2;
+        }
+        if (payloadLength < 0) {
+            throw new IllegalStateException("capture record " + sequenceAt(index + 1) + ": negative payload length");
+        }
+        require(p + (long) payloadLength);
+        payload.wrap(b, p, payloadLength);
+        position = p + payloadLength;
+        index++;
         return true;
     }
 
-    /** Bytes the record takes in its excerpt: header, key and payload. */
-    public int length() {
-        return length;
+    private void require(long end) {
+        if (end > blockBuffer.capacity()) {
+            throw new IllegalStateException("capture block " + firstSequence + "+" + count + " is cut short: record "
+                    + (index + 1) + " needs " + end + " bytes of " + blockBuffer.capacity());
+        }
     }
 
-    public RecordView excerptIndex(long index) {
-        this.excerptIndex = index;
-        return this;
-    }
-
-    /** Chronicle index of the excerpt holding this record. */
-    public long excerptIndex() {
-        return excerptIndex;
+    private long sequenceAt(int i) {
+        return firstSequence + i;
     }
 
     public int fingerprint() {
-        return header.getInt(CaptureRecord.FINGERPRINT_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return fingerprint;
+    }
+
+    public int blockRecords() {
+        return count;
+    }
+
+    public long firstSequence() {
+        return firstSequence;
+    }
+
+    public long lastSequence() {
+        return firstSequence + count - 1;
     }
 
     public long sequence() {
-        return header.getLong(CaptureRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return firstSequence + index;
     }
 
     public boolean hasSensorTime() {
-        return (header.getByte(CaptureRecord.FLAGS_OFFSET) & CaptureRecord.FLAG_SENSOR_TIME) != 0;
+        return (flags & CaptureRecord.FLAG_SENSOR_TIME) != 0;
     }
 
-    /** Sensor time, or {@link dev.edgeagent.protocols.source.RecordSink#NO_SENSOR_TIME}. */
+    /** Sensor time, or {@link RecordSink#NO_SENSOR_TIME}. */
     public long sensorTimeNs() {
-        return hasSensorTime() ? header.getLong(CaptureRecord.SENSOR_TIME_OFFSET, ByteOrder.LITTLE_ENDIAN)
-                : dev.edgeagent.protocols.source.RecordSink.NO_SENSOR_TIME;
+        return sensorTimeNs;
     }
 
     public long receiveWallNs() {
-        return header.getLong(CaptureRecord.RECEIVE_WALL_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return receiveWallNs;
     }
 
     public long receiveMonoNs() {
-        return header.getLong(CaptureRecord.RECEIVE_MONO_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return receiveMonoNs;
     }
 
     public UnsafeBuffer key() {

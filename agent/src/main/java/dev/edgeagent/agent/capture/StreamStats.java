@@ -1,7 +1,7 @@
 package dev.edgeagent.agent.capture;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.WriterReaderPhaser;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -38,10 +38,14 @@ public final class StreamStats {
     @SuppressWarnings("unused") private long bytes;
     @SuppressWarnings("unused") private long refused;
     @SuppressWarnings("unused") private long lastSequence = -1;
-    // up to 60 s with 3 significant digits: covers a stalled disk without resizing
-    private final Recorder latencyNs = new Recorder(60_000_000_000L, 3);
-    private final Histogram cumulativeLatency = new Histogram(60_000_000_000L, 3);
-    private Histogram interval;
+    // up to 60 s with 3 significant digits: covers a stalled disk without resizing. The capture thread records
+    // into the active histogram inside a writer critical section (one per block, not per record); the sampler
+    // flips active and inactive and folds the inactive one into the cumulative histogram.
+    private static final long MAX_LATENCY_NS = 60_000_000_000L;
+    private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+    private volatile Histogram activeLatency = new Histogram(MAX_LATENCY_NS, 3);
+    private Histogram inactiveLatency = new Histogram(MAX_LATENCY_NS, 3);
+    private final Histogram cumulativeLatency = new Histogram(MAX_LATENCY_NS, 3);
     private final Map<String, LongAdder> badInput = new ConcurrentHashMap<>();
 
     public StreamStats(String streamId) {
@@ -59,9 +63,17 @@ public final class StreamStats {
         LAST_SEQUENCE.setRelease(this, lastSequence);
     }
 
-    /** Capture thread only: one record's time from receive to durable. */
-    void recordLatency(long latencyNanos) {
-        latencyNs.recordValue(Math.min(Math.max(latencyNanos, 0), 60_000_000_000L));
+    /** Capture thread only: a block became durable at {@code nowNs}; its records were received at these times. */
+    void recordLatencies(long nowNs, long[] receiveMonoNs, int records) {
+        long token = phaser.writerCriticalSectionEnter();
+        try {
+            Histogram h = activeLatency;
+            for (int i = 0; i < records; i++) {
+                h.recordValue(Math.min(Math.max(nowNs - receiveMonoNs[i], 0), MAX_LATENCY_NS));
+            }
+        } finally {
+            phaser.writerCriticalSectionExit(token);
+        }
     }
 
     /** Capture thread only. */
@@ -112,8 +124,17 @@ public final class StreamStats {
      * of it. Called by one reader (the metrics sampler), never on the capture path.
      */
     public synchronized Histogram sampleLatency() {
-        interval = latencyNs.getIntervalHistogram(interval);
-        cumulativeLatency.add(interval);
+        phaser.readerLock();
+        try {
+            inactiveLatency.reset();
+            Histogram recorded = activeLatency;
+            activeLatency = inactiveLatency;
+            inactiveLatency = recorded;
+            phaser.flipPhase();
+        } finally {
+            phaser.readerUnlock();
+        }
+        cumulativeLatency.add(inactiveLatency);
         return cumulativeLatency.copy();
     }
 }

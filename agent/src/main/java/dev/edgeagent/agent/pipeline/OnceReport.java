@@ -34,10 +34,14 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
     public record Timings(long sourcesDoneMs, long sealedMs, long uploadedMs) {
     }
 
-    /** The agent process: CPU time (all threads), peak resident set, garbage collection. */
-    public record Process(double cpuSeconds, long peakRssBytes, long gcCount, long gcMillis) {
+    /**
+     * The agent process: CPU time (all threads), peak resident set, garbage collection, and the CPU seconds of
+     * each of the agent's own threads by role (source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader).
+     */
+    public record Process(double cpuSeconds, long peakRssBytes, long gcCount, long gcMillis,
+                          Map<String, Double> threadCpuSeconds) {
 
-        static Process now() {
+        static Process now(Map<String, Double> earlierThreads, Map<String, Double> liveThreads) {
             double cpu = -1;
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
                 cpu = os.getProcessCpuTime() / 1e9;
@@ -48,8 +52,12 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
                 gcCount += Math.max(0, gc.getCollectionCount());
                 gcMillis += Math.max(0, gc.getCollectionTime());
             }
-            return new Process(cpu, peakRss(), gcCount, gcMillis);
+            Map<String, Double> threads = new TreeMap<>(earlierThreads);
+            threads.putAll(liveThreads);
+            return new Process(cpu, peakRss(), gcCount, gcMillis, threads);
         }
+
+
 
         /** VmHWM from /proc/self/status (Linux); -1 where there is none. */
         static long peakRss() {
@@ -66,7 +74,7 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
         }
     }
 
-    static OnceReport of(Pipeline p, Timings timings, String pipelineFailure) {
+    static OnceReport of(Pipeline p, Timings timings, Map<String, Double> sourceThreadCpu, String pipelineFailure) {
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (pipelineFailure != null) {
@@ -96,7 +104,7 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
             }
         }
         return new OnceReport(rows, p.uploader().stats().batchesUploaded(), p.uploader().stats().bytesUploaded(),
-                p.target().describe(), timings, Process.now(), failures);
+                p.target().describe(), timings, Process.now(sourceThreadCpu, p.threadCpuSeconds()), failures);
     }
 
     public boolean ok() {

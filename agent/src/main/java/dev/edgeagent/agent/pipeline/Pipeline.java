@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +49,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<AgentRunner> sourceRunners = new ArrayList<>();
     private final List<AgentRunner> batcherRunners = new ArrayList<>();
     private AgentRunner uploaderRunner;
+    /** The agent's threads by what they do: source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader. */
+    private final Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong agentErrors = new AtomicLong();
     private volatile boolean started;
     private long startedNs;
@@ -131,15 +134,18 @@ public final class Pipeline implements AutoCloseable {
             if (!groups.get(i).isEmpty()) {
                 Agent agent = groups.get(i).size() == 1 ? groups.get(i).get(0) : new CompositeAgent(groups.get(i));
                 batcherRunners.add(startOnThread(new SleepingMillisIdleStrategy(5), errors, agent, "batcher-" + i));
+                track("batcher-" + i, batcherRunners.get(batcherRunners.size() - 1));
             }
         }
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
+        track("uploader", uploaderRunner);
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
                 // back off to a 1 ms park: a replay waiting for its next packet costs no core
                 IdleStrategy idle = new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1),
                         TimeUnit.MILLISECONDS.toNanos(1));
                 sourceRunners.add(startOnThread(idle, errors, s.source().source(), "source-" + s.id()));
+                track("source:" + s.id(), sourceRunners.get(sourceRunners.size() - 1));
             }
         }
         started = true;
@@ -156,6 +162,30 @@ public final class Pipeline implements AutoCloseable {
             return t;
         });
         return runner;
+    }
+
+    private void track(String role, AgentRunner runner) {
+        // the runner starts its thread asynchronously; wait for it so its CPU time can be read
+        for (int i = 0; i < 1000 && runner.thread() == null; i++) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        if (runner.thread() != null) {
+            threads.put(role, runner.thread());
+        }
+    }
+
+    /** CPU seconds of each of the agent's live threads, by role (source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader). */
+    public Map<String, Double> threadCpuSeconds() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        threads.forEach((role, t) -> {
+            long ns = t.isAlive() ? mx.getThreadCpuTime(t.getId()) : -1;
+            if (ns >= 0) {
+                out.put(role, ns / 1e9);
+            }
+        });
+        return out;
     }
 
     private void onAgentError(Throwable t) {
@@ -221,12 +251,14 @@ public final class Pipeline implements AutoCloseable {
         Progress progress = new Progress(this);
         while (!sourcesDone()) {
             if (System.nanoTime() > deadline) {
-                return OnceReport.of(this, timings(-1, -1, -1), "sources still running after " + timeout.toSeconds() + " s");
+                return OnceReport.of(this, timings(-1, -1, -1), Map.of(),
+                        "sources still running after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(5);
             progress.maybeLog();
         }
         long sourcesDone = System.nanoTime();
+        Map<String, Double> sourceThreadCpu = threadCpuSeconds();   // before the source threads end
         stopSources();
         String failure = null;
         long sealed = -1;
@@ -238,7 +270,7 @@ public final class Pipeline implements AutoCloseable {
             failure = drainUploads(deadline, timeout);
             uploaded = failure == null ? System.nanoTime() : -1;
         }
-        return OnceReport.of(this, timings(sourcesDone, sealed, uploaded), failure);
+        return OnceReport.of(this, timings(sourcesDone, sealed, uploaded), sourceThreadCpu, failure);
     }
 
     private OnceReport.Timings timings(long sourcesDone, long sealed, long uploaded) {

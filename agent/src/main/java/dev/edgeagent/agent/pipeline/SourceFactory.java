@@ -55,7 +55,8 @@ final class SourceFactory {
                 .withRate(s.rate())
                 .withCount(s.count())
                 .withMaxLagNanos(s.maxLag().toNanos())
-                .withPrefilled(s.payload() == AgentConfig.SyntheticPayload.prefilled);
+                .withPrefilled(s.payload() == AgentConfig.SyntheticPayload.prefilled)
+                .withMaxRecordsPerWork(1024);   // a duty cycle fills at most one capture block
         SyntheticSource source = new SyntheticSource(settings, sink, clock, System::nanoTime);
         source.skipRecords(alreadyCaptured);
         String description = "synthetic " + s.recordBytes() + " B at " + (s.rate() == 0 ? "max" : s.rate() + "/s")

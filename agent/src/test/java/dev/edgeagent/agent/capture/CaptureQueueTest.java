@@ -34,8 +34,8 @@ class CaptureQueueTest {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    var excerpt = dc.wire().bytes();
-                    while (view.next(excerpt)) {
+                    view.block(dc.wire().bytes());
+                    while (view.next()) {
                         byte[] key = new byte[view.key().capacity()];
                         view.key().getBytes(0, key);
                         byte[] payload = new byte[view.payload().capacity()];
@@ -165,8 +165,8 @@ class CaptureQueueTest {
                             break;
                         }
                         int n = 0;
-                        var excerpt = dc.wire().bytes();
-                        while (view.next(excerpt)) {
+                        view.block(dc.wire().bytes());
+                        while (view.next()) {
                             assertEquals(expected++, view.sequence());
                             n++;
                         }

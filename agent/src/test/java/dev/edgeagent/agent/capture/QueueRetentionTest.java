@@ -67,8 +67,8 @@ class QueueRetentionTest {
                 for (int block = 0; block < 2; block++) {
                     try (DocumentContext dc = t.readingDocument()) {
                         assertTrue(dc.isPresent());
-                        var excerpt = dc.wire().bytes();
-                        while (view.next(excerpt)) {
+                        view.block(dc.wire().bytes());
+                        while (view.next()) {
                             seqs[n++] = view.sequence();
                         }
                     }

@@ -119,7 +119,7 @@ public final class MqttSubscriberSource implements Source {
     /**
      * @param settings  broker, session and subscription settings
      * @param sink      where records go; written only from Paho's callback thread
-     * @param wallClock wall clock for the receive time ({@code SystemEpochNanoClock.INSTANCE} in production)
+     * @param wallClock wall clock for the receive time ({@code new OffsetEpochNanoClock()} in production)
      */
     public MqttSubscriberSource(MqttSourceSettings settings, RecordSink sink, EpochNanoClock wallClock) {
         this.settings = Objects.requireNonNull(settings, "settings");

@@ -12,7 +12,7 @@ import dev.edgeagent.protocols.source.RecordSink;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,7 +34,7 @@ public final class CandumpReplaySource extends ReplaySource {
     private long sensorTimeNs;
 
     public CandumpReplaySource(CandumpReplaySettings settings, RecordSink sink, BadInputListener listener) {
-        this(settings, sink, listener, SystemEpochNanoClock.INSTANCE, SystemNanoClock.INSTANCE);
+        this(settings, sink, listener, new OffsetEpochNanoClock(), SystemNanoClock.INSTANCE);
     }
 
     public CandumpReplaySource(CandumpReplaySettings settings, RecordSink sink, BadInputListener listener,

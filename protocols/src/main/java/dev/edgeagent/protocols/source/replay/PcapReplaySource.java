@@ -13,7 +13,7 @@ import dev.edgeagent.protocols.source.RecordSink;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -42,7 +42,7 @@ public final class PcapReplaySource extends ReplaySource {
     private long sensorTimeNs;
 
     public PcapReplaySource(PcapReplaySettings settings, RecordSink sink, BadInputListener listener) {
-        this(settings, sink, listener, SystemEpochNanoClock.INSTANCE, SystemNanoClock.INSTANCE);
+        this(settings, sink, listener, new OffsetEpochNanoClock(), SystemNanoClock.INSTANCE);
     }
 
     public PcapReplaySource(PcapReplaySettings settings, RecordSink sink, BadInputListener listener,

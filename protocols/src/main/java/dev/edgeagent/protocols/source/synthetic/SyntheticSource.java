@@ -11,7 +11,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -62,7 +62,7 @@ public final class SyntheticSource implements Source {
     private final AtomicLong dropped = new AtomicLong();
 
     public SyntheticSource(SyntheticSourceSettings settings, RecordSink sink) {
-        this(settings, sink, SystemEpochNanoClock.INSTANCE, SystemNanoClock.INSTANCE);
+        this(settings, sink, new OffsetEpochNanoClock(), SystemNanoClock.INSTANCE);
     }
 
     /**
@@ -157,8 +157,13 @@ public final class SyntheticSource implements Source {
         long seq = next;
         int made = 0;
         long bytes = 0;
+        // unpaced, a duty cycle's records arrive as one batch (as from a recvmmsg or a DMA ring) and share one
+        // receive time; paced, each record is stamped when it is due
+        final boolean unpaced = periodNs == 0;
+        long batchMonoNs = unpaced ? monoClock.nanoTime() : 0;
+        long batchWallNs = unpaced ? wallClock.nanoTime() : 0;
         while (made < maxRecords && bytes < BYTES_PER_WORK && (count == 0 || seq < count)) {
-            final long monoNs = monoClock.nanoTime();
+            final long monoNs = unpaced ? batchMonoNs : monoClock.nanoTime();
             if (periodNs > 0) {
                 if (!paced) {
                     paced = true;
@@ -180,7 +185,7 @@ public final class SyntheticSource implements Source {
                 }
             }
             final int size = recordSize(seq);
-            final long wallNs = wallClock.nanoTime();
+            final long wallNs = unpaced ? batchWallNs : wallClock.nanoTime();
             if (settings.prefilled()) {
                 payload.putLong(0, seq, LE);
                 payload.putLong(8, wallNs, LE);
