@@ -31,23 +31,51 @@ public final class CaptureQueue implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final StreamStats stats;
 
+    /** Default size of the chunks a queue file is mapped in. */
+    public static final long DEFAULT_CHUNK_BYTES = 4L << 20;
+
     public CaptureQueue(Path dataDir, String streamId, String rollCycle, StreamStats stats) {
-        this(dataDir, streamId, RollCycles.valueOf(rollCycle), stats, null);
+        this(dataDir, streamId, rollCycle, DEFAULT_CHUNK_BYTES, stats);
+    }
+
+    /**
+     * @param chunkBytes the queue file is mapped in chunks of this size; written pages stay resident while their
+     *                   chunk is mapped, so small chunks keep the agent's memory small. Records up to a quarter of
+     *                   it are written in place (see {@link #chunkBytesFor})
+     */
+    public CaptureQueue(Path dataDir, String streamId, String rollCycle, long chunkBytes, StreamStats stats) {
+        this(dataDir, streamId, RollCycles.valueOf(rollCycle), chunkBytes, stats, null);
     }
 
     /** @param time the queue's clock (which file a record goes to); null for the system clock */
     CaptureQueue(Path dataDir, String streamId, net.openhft.chronicle.queue.RollCycle rollCycle, StreamStats stats,
                  net.openhft.chronicle.core.time.TimeProvider time) {
+        this(dataDir, streamId, rollCycle, DEFAULT_CHUNK_BYTES, stats, time);
+    }
+
+    private CaptureQueue(Path dataDir, String streamId, net.openhft.chronicle.queue.RollCycle rollCycle, long chunkBytes,
+                         StreamStats stats, net.openhft.chronicle.core.time.TimeProvider time) {
         this.streamId = streamId;
         this.fingerprint = CaptureRecord.fingerprint(streamId);
         this.dir = queueDir(dataDir, streamId);
         this.stats = stats;
-        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle);
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
+                .blockSize(chunkBytes);
         if (time != null) {
             builder.timeProvider(time);
         }
         this.queue = builder.build();
         stats.initLastSequence(readLastSequence());
+    }
+
+    /**
+     * The chunk size for a stream whose records reach {@code maxRecordBytes}: at least {@code minimum}, and at least
+     * four times the largest record (a power of two), so that a record never straddles two mappings (Chronicle
+     * overlaps chunks by a quarter).
+     */
+    public static long chunkBytesFor(long maxRecordBytes, long minimum) {
+        long needed = Math.max(minimum, 4 * (maxRecordBytes + CaptureRecord.BLOCK_HEADER_LENGTH + 64));
+        return Long.highestOneBit(needed - 1) << 1;
     }
 
     public static Path queueDir(Path dataDir, String streamId) {

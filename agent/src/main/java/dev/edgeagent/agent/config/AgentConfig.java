@@ -126,6 +126,14 @@ public interface AgentConfig {
         /** Chronicle Queue roll cycle: how often a new queue file starts. */
         @WithDefault("FAST_HOURLY")
         String rollCycle();
+
+        /**
+         * Queue files are mapped in chunks of this size (raised for streams with larger records): written pages
+         * stay in memory while their chunk is mapped, so this bounds the agent's resident memory per stream.
+         */
+        @WithDefault("4M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize chunkBytes();
     }
 
     interface BatchingConfig {

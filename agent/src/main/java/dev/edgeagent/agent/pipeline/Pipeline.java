@@ -81,7 +81,13 @@ public final class Pipeline implements AutoCloseable {
             for (StreamConfig sc : config.streams()) {
                 String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
                 StreamStats stats = new StreamStats(sc.id());
-                CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(), stats);
+                long maxRecord = switch (sc.source().type()) {
+                    case synthetic -> (long) sc.source().recordBytes() * (100 + sc.source().sizeJitterPercent()) / 100;
+                    case replay -> 1 << 16;          // a UDP datagram or a CAN frame
+                    case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
+                };
+                CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),
+                        CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue()), stats);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
                 SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,

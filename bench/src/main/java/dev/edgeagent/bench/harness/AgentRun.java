@@ -38,9 +38,14 @@ final class AgentRun {
                 List<String> jvmOptions, int timeoutSeconds) {
     }
 
+    /**
+     * @param peakMemoryBytes peaks seen in /proc/PID/status while it ran: VmRSS, RssAnon (heap, metaspace,
+     *                        stacks: the process' own memory) and RssFile (mapped files: the capture queues'
+     *                        pages, which the kernel can write back and reclaim)
+     */
     record Outcome(Spec spec, int exitCode, JsonNode report, Verifier.Summary uploaded, Map<String, Long> expected,
                    long mqttPublished, double startupCpuSeconds, double cpuSecondsAtEnd, List<double[]> cpuSamples,
-                   String logTail, double wallSeconds) {
+                   Map<String, Long> peakMemoryBytes, String logTail, double wallSeconds) {
     }
 
     private AgentRun() {
@@ -65,6 +70,7 @@ final class AgentRun {
         Process agent = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         List<double[]> samples = new ArrayList<>();
+        Map<String, Long> memory = new LinkedHashMap<>();
         double startupCpu = -1;
         long published = 0;
         MqttPublishing publishing = null;
@@ -76,6 +82,7 @@ final class AgentRun {
                 if (cpu >= 0) {
                     samples.add(new double[]{t, cpu});
                 }
+                ProcStat.memory(agent.pid(), memory);
                 if (startupCpu < 0 && Files.readString(log).contains("edge agent started")) {
                     startupCpu = cpu;
                     if (spec.mqtt() != null) {
@@ -109,7 +116,7 @@ final class AgentRun {
         List<String> lines = Files.readAllLines(log);
         String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
         return new Outcome(spec, agent.exitValue(), report, uploaded, expected, published, startupCpu, cpuAtEnd,
-                samples, tail, wall);
+                samples, memory, tail, wall);
     }
 
     private static String yaml(Spec spec, Path dir, String brokerUri) {
@@ -207,6 +214,21 @@ final class AgentRun {
     /** Process CPU time from /proc/PID/stat (utime + stime), in seconds; -1 where there is none. */
     static final class ProcStat {
         private static final double TICKS = 100.0;   // USER_HZ on Linux
+
+        /** Raises the peaks of VmRSS, RssAnon and RssFile (bytes) to what /proc/PID/status says now. */
+        static void memory(long pid, Map<String, Long> peaks) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    for (String key : List.of("VmRSS", "RssAnon", "RssFile")) {
+                        if (line.startsWith(key + ":")) {
+                            peaks.merge(key, Long.parseLong(line.replaceAll("\\D", "")) * 1024, Math::max);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended between two samples
+            }
+        }
 
         static double cpuSeconds(long pid) {
             try {

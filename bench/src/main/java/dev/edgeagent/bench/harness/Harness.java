@@ -280,6 +280,7 @@ public final class Harness {
         w.put("cpuSecondsStartup", o.startupCpuSeconds());
         w.put("cpuSecondsPerGB", pipelineCpu / Math.max(1e-9, bytes / 1e9));
         w.put("peakRssBytes", r.get("process").get("peakRssBytes").asLong());
+        w.put("peakMemorySampledBytes", o.peakMemoryBytes());
         w.put("gcCount", r.get("process").get("gcCount").asLong());
         w.put("gcMillis", r.get("process").get("gcMillis").asLong());
         w.put("uploadedObjects", o.uploaded().objects());
