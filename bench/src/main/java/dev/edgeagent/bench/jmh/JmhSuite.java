@@ -20,11 +20,13 @@ import java.util.regex.Pattern;
  * Runs the JMH benchmarks of this package with fixed settings and returns one {@link Result} per benchmark,
  * parameter set and reported figure: the primary score (records/s, messages/s, ...), the byte and item rates the
  * benchmarks count ({@code ...:bytes} in MB/s, {@code ...:packets} in packets/s, ...), and the heap allocated per
- * operation ({@code ...:alloc}, B/op, from JMH's GC profiler), plus the LZ4 ratio of each chunk corpus.
+ * operation ({@code ...:alloc}, B/op, from JMH's GC profiler, which counts the whole iteration: for
+ * {@link RecordAppendBenchmark}, which opens a fresh queue per iteration, that includes opening it), plus the LZ4
+ * ratio of each chunk corpus.
  *
  * <p>One fork per benchmark and parameter set (forks need the Chronicle module flags: pass them as
- * {@code jvmArgs}, or start this JVM with them, which forks inherit). {@code quick}: 11 forks of 1 s of
- * measurement, about 40 s; full: 32 forks of 2 s warm-up and 3 s measurement, under 4 minutes on 2 cores.
+ * {@code jvmArgs}, or start this JVM with them, which forks inherit). {@code quick}: 11 forks of 0.3 s of warm-up
+ * and 0.9 s of measurement, under 40 s; full: 32 forks of 2 s warm-up and 3 s measurement, under 4 minutes on 2 cores.
  *
  * <p>Standalone: {@code java <chronicle flags> -cp "bench/target/bench.jar:bench/target/lib/*"
  * dev.edgeagent.bench.jmh.JmhSuite [--quick] [--only <substring of benchmark names>]}.
@@ -127,8 +129,8 @@ public final class JmhSuite {
                     .addProfiler(GCProfiler.class)
                     .jvmArgsAppend(jvmArgs.toArray(String[]::new));
             if (quick) {
-                o.warmupIterations(1).warmupTime(TimeValue.milliseconds(400))
-                        .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+                o.warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
+                        .measurementIterations(3).measurementTime(TimeValue.milliseconds(300));
             } else {
                 o.warmupIterations(2).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(3).measurementTime(TimeValue.seconds(1));
