@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *
  * <p>One fork per benchmark and parameter set (forks need the Chronicle module flags: pass them as
  * {@code jvmArgs}, or start this JVM with them, which forks inherit). {@code quick}: 11 forks of 0.3 s of warm-up
- * and 0.9 s of measurement, under 40 s; full: 32 forks of 2 s warm-up and 3 s measurement, under 4 minutes on 2 cores.
+ * and 0.9 s of measurement, under 40 s; full: 32 forks of 1.2 s warm-up and 3 s measurement, under 4 minutes on 2 cores.
  *
  * <p>Standalone: {@code java <chronicle flags> -cp "bench/target/bench.jar:bench/target/lib/*"
  * dev.edgeagent.bench.jmh.JmhSuite [--quick] [--only <substring of benchmark names>]}.
@@ -41,7 +41,7 @@ public final class JmhSuite {
     }
 
     /** One JMH run: the benchmarks a pattern selects and the values of their parameters. */
-    private record Spec(Class<?> type, String methods, Map<String, String[]> params) {
+    record Spec(Class<?> type, String methods, Map<String, String[]> params) {
         String include() {
             return "^" + Pattern.quote(type.getName()) + "\\.(" + methods + ")$";
         }
@@ -67,7 +67,7 @@ public final class JmhSuite {
     private JmhSuite() {
     }
 
-    private static List<Spec> specs(boolean quick) {
+    static List<Spec> specs(boolean quick) {
         List<Spec> s = new ArrayList<>();
         if (quick) {
             s.add(new Spec(RecordAppendBenchmark.class, "sinkFlushEach|sinkBatch64|chronicleExcerptEach",
@@ -132,7 +132,7 @@ public final class JmhSuite {
                 o.warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
                         .measurementIterations(3).measurementTime(TimeValue.milliseconds(300));
             } else {
-                o.warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                o.warmupIterations(2).warmupTime(TimeValue.milliseconds(600))
                         .measurementIterations(3).measurementTime(TimeValue.seconds(1));
             }
             spec.params().forEach(o::param);
