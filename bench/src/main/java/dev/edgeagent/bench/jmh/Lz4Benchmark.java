@@ -1,6 +1,6 @@
 package dev.edgeagent.bench.jmh;
 
-import dev.edgeagent.protocols.mcap.Lz4Chunks;
+import dev.edgeagent.protocols.mcap.ChunkCompressor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MCAP chunk codec ({@link Lz4Chunks}: one LZ4 frame per 1 MiB chunk, lz4-java's native block compressor)
+ * The MCAP chunk codec ({@link ChunkCompressor}: one LZ4 frame per 1 MiB chunk, lz4-java's native block compressor)
  * over 1 MiB of chunk content: Message records carrying the bundled Civic CAN frames, the bundled Ouster
  * packets, JSON telemetry, or incompressible camera bytes. The score is chunks/s; {@code bytes} is uncompressed
  * bytes/s, for both directions.
@@ -34,16 +34,16 @@ public class Lz4Benchmark {
     private byte[] chunk;
     private byte[] frame;
     private byte[] decoded;
-    private Lz4Chunks codec;
+    private ChunkCompressor codec;
 
     @Setup(Level.Trial)
     public void setUp() {
         chunk = BenchData.mcapChunk(BenchData.corpus(corpus), CHUNK);
-        codec = new Lz4Chunks();
+        codec = new ChunkCompressor();
         int n = codec.compress(chunk, 0, CHUNK);
-        frame = Arrays.copyOf(codec.buffer(), n);
+        frame = Arrays.copyOf(codec.output(), n);
         decoded = new byte[CHUNK];
-        if (Lz4Chunks.decompress(frame, 0, n, decoded, 0, CHUNK) != CHUNK || !Arrays.equals(decoded, chunk)) {
+        if (ChunkCompressor.decompress(frame, 0, n, decoded) != CHUNK || !Arrays.equals(decoded, chunk)) {
             throw new IllegalStateException("LZ4 round trip of the " + corpus + " chunk failed");
         }
     }
@@ -56,7 +56,7 @@ public class Lz4Benchmark {
     /** Compressed size over uncompressed size of the corpus's 1 MiB chunk. */
     static double ratio(String corpus) {
         byte[] c = BenchData.mcapChunk(BenchData.corpus(corpus), CHUNK);
-        try (Lz4Chunks codec = new Lz4Chunks()) {
+        try (ChunkCompressor codec = new ChunkCompressor()) {
             return codec.compress(c, 0, CHUNK) / (double) CHUNK;
         }
     }
@@ -70,6 +70,6 @@ public class Lz4Benchmark {
     @Benchmark
     public int decompress(ByteCounter c) {
         c.bytes += CHUNK;
-        return Lz4Chunks.decompress(frame, 0, frame.length, decoded, 0, CHUNK);
+        return ChunkCompressor.decompress(frame, 0, frame.length, decoded);
     }
 }
