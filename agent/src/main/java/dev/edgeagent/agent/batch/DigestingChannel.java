@@ -13,17 +13,24 @@ import java.security.NoSuchAlgorithmException;
  */
 final class DigestingChannel implements WritableByteChannel {
 
-    private final FileChannel file;
+    private FileChannel file;
     private final MessageDigest sha256;
     private long bytes;
 
-    DigestingChannel(FileChannel file) {
-        this.file = file;
+    DigestingChannel() {
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Starts over on another file; one instance serves every batch of a stream. */
+    DigestingChannel reset(FileChannel next) {
+        this.file = next;
+        this.bytes = 0;
+        this.sha256.reset();
+        return this;
     }
 
     @Override

@@ -59,13 +59,15 @@ public final class StreamBatcher implements Agent {
     /** Seal as soon as the open batch reaches this sequence (shutdown, --once); -1 = no request. */
     private volatile long flushUpTo = -1;
 
+    // one writer, digest and channel table per stream, reused for every batch: a batch allocates nothing big
+    private McapWriter mcap;
+    private final DigestingChannel digesting = new DigestingChannel();
+    private final Int2ObjectHashMap<ChannelEntry[]> channels = new Int2ObjectHashMap<>();
+
     /** The batch being written: an MCAP file in the outbox's temp directory. */
     private final class OpenBatch {
         final Path tmpFile;
         final FileChannel file;
-        final DigestingChannel digesting;
-        final McapWriter mcap;
-        final Int2ObjectHashMap<ChannelEntry[]> channels = new Int2ObjectHashMap<>();
         final long openedMonoNs = System.nanoTime();
         long firstSeq = -1;
         long lastSeq;
@@ -82,11 +84,16 @@ public final class StreamBatcher implements Agent {
             tmpFile = tmpDir.resolve(firstSeq + Outbox.MCAP_SUFFIX);
             file = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
-            digesting = new DigestingChannel(file);
-            mcap = new McapWriter(digesting, McapWriterOptions.defaults()
-                    .chunkSize(settings.chunkBytes())
-                    .compression(settings.lz4() ? McapWriterOptions.Compression.LZ4 : McapWriterOptions.Compression.NONE)
-                    .library("edge-agent " + stream.agentVersion()));
+            digesting.reset(file);
+            if (mcap == null) {
+                mcap = new McapWriter(digesting, McapWriterOptions.defaults()
+                        .chunkSize(settings.chunkBytes())
+                        .compression(settings.lz4() ? McapWriterOptions.Compression.LZ4 : McapWriterOptions.Compression.NONE)
+                        .library("edge-agent " + stream.agentVersion()));
+            } else {
+                mcap.reset(digesting);
+            }
+            channels.clear();
             schemaId = mcap.addSchema(stream.format().schemaName(stream.modality()), PayloadFormat.SCHEMA_ENCODING,
                     stream.format().schemaText());
         }
@@ -148,6 +155,13 @@ public final class StreamBatcher implements Agent {
         }
 
         void discard() {
+            // its state is unknown after a failure: the next batch gets a new writer
+            try {
+                mcap.close();
+            } catch (IOException | RuntimeException ignored) {
+                // only frees the LZ4 state
+            }
+            mcap = null;
             try {
                 file.close();
             } catch (IOException ignored) {
@@ -347,10 +361,10 @@ public final class StreamBatcher implements Agent {
 
     private void seal() throws IOException {
         OpenBatch b = open;
-        b.mcap.close();
+        mcap.finish();
         b.file.force(true);
         b.file.close();
-        String sha256 = HexFormat.of().formatHex(b.digesting.digest());
+        String sha256 = HexFormat.of().formatHex(digesting.digest());
         String name = Outbox.batchName(b.firstSeq, b.lastSeq);
         String key = Outbox.objectKey(stream.deviceId(), stream.streamId(), b.firstReceiveNs, b.firstSeq, b.lastSeq);
         BatchManifest manifest = new BatchManifest(BatchManifest.VERSION, key, stream.deviceId(), stream.streamId(),
@@ -358,7 +372,7 @@ public final class StreamBatcher implements Agent {
                 b.firstReceiveNs, b.lastReceiveNs,
                 b.firstSensorNs == Long.MIN_VALUE ? null : b.firstSensorNs,
                 b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
-                b.rawBytes, b.digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
+                b.rawBytes, digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
                 BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
                 stream.agentVersion(), stream.configHash());
 
@@ -373,7 +387,7 @@ public final class StreamBatcher implements Agent {
         checkpoint.moveToIndex(b.lastExcerptIndex);
         stats.batchesSealed.incrementAndGet();
         stats.recordsSealed.addAndGet(b.count);
-        stats.objectBytesSealed.addAndGet(b.digesting.bytes());
+        stats.objectBytesSealed.addAndGet(digesting.bytes());
         stats.rawBytesSealed.addAndGet(b.rawBytes);
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
@@ -397,6 +411,13 @@ public final class StreamBatcher implements Agent {
     @Override
     public void onClose() {
         sealOpenBatch();
+        if (mcap != null) {
+            try {
+                mcap.close();   // frees the LZ4 state; the channel (the digest) has nothing to close
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing the MCAP writer: " + e);
+            }
+        }
         if (reader != null) {
             reader.close();
         }

@@ -32,7 +32,7 @@ public final class CaptureQueue implements AutoCloseable {
     private final StreamStats stats;
 
     /** Default size of the chunks a queue file is mapped in. */
-    public static final long DEFAULT_CHUNK_BYTES = 4L << 20;
+    public static final long DEFAULT_CHUNK_BYTES = 1L << 20;
 
     public CaptureQueue(Path dataDir, String streamId, String rollCycle, StreamStats stats) {
         this(dataDir, streamId, rollCycle, DEFAULT_CHUNK_BYTES, stats);

@@ -2,6 +2,7 @@ package dev.edgeagent.agent.capture;
 
 import dev.edgeagent.protocols.source.RecordSink;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -28,6 +29,12 @@ public final class ChronicleRecordSink implements RecordSink {
 
     private static final System.Logger LOG = System.getLogger(ChronicleRecordSink.class.getName());
     static final int MAX_BLOCK_BYTES = 64 * 1024;
+    private static final long PAGE = 4096;
+    /** -Dedgeagent.capture.no-touch-ahead=true turns the touch-ahead off, to measure what it saves. */
+    private static final boolean TOUCH = !Boolean.getBoolean("edgeagent.capture.no-touch-ahead");
+    private static final long TOUCH_AHEAD = 1024 * 1024;
+    private static final int TOUCH_PAGES_PER_FLUSH = 128;
+    private long touchedUpTo;
 
     static {
         // records are little-endian by definition; the unchecked stores below write native order
@@ -88,7 +95,9 @@ public final class ChronicleRecordSink implements RecordSink {
             // streaming writes cost a position/bounds update each, several times what the stores cost
             blockBytes.writeSkip(recordLength);
             long address = blockBytes.addressForWrite(recordStart);
-            boolean contiguous = blockBytes.addressForWrite(recordStart + recordLength - 1) == address + recordLength - 1;
+            // asking for the address of the record's end would move the mapping to the next chunk when the end is
+            // in the overlap, and the next record would move it back: ask the mapping whether it holds the record
+            boolean contiguous = blockBytes.bytesStore().inside(recordStart, recordLength);
             long at = contiguous ? address : scratch(recordLength);
             int flags = (hasSensor ? CaptureRecord.FLAG_SENSOR_TIME : 0) | (sensorIsWall ? CaptureRecord.FLAG_SENSOR_IS_WALL : 0)
                     | (keyLength > 0 ? CaptureRecord.FLAG_KEY : 0) | (payloadLength > 0xFFFF ? CaptureRecord.FLAG_WIDE_LENGTH : 0);
@@ -147,15 +156,39 @@ public final class ChronicleRecordSink implements RecordSink {
 
     @Override
     public boolean flush() {
-        if (block == null) {
-            return true;
-        }
         try {
-            commit();
+            if (block != null) {
+                commit();
+            }
+            touchAhead();   // also after a frame-sized record, which append committed by itself
             return true;
         } catch (RuntimeException e) {
             logFailure("failed to commit a block of records", e);
             return false;
+        }
+    }
+
+    /**
+     * Faults in the pages just after the write position, after the commit: a new page of a mapped file costs a
+     * write fault of several µs (a camera frame spans ~60), and paying it here, between duty cycles, keeps it out
+     * of the next records' receive-to-durable time. A compare-and-swap of 0 for 0 faults the page in for writing
+     * and changes nothing. Bounded per call, so a busy source is not held up.
+     */
+    private void touchAhead() {
+        if (appender == null || !TOUCH) {
+            return;
+        }
+        Bytes<?> b = appender.wire().bytes();
+        long position = b.writePosition();
+        long from = Math.max(touchedUpTo, (position + PAGE - 1) & -PAGE);
+        long to = Math.min(position + TOUCH_AHEAD, from + (long) TOUCH_PAGES_PER_FLUSH * PAGE);
+        BytesStore<?, ?> store = b.bytesStore();
+        for (long at = from; at < to; at += PAGE) {
+            if (!store.inside(at, 4)) {
+                break;   // the next chunk is not mapped yet: Chronicle maps it when it gets there
+            }
+            store.compareAndSwapInt(at, 0, 0);
+            touchedUpTo = at + PAGE;
         }
     }
 

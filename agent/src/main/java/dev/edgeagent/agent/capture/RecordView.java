@@ -45,7 +45,7 @@ public final class RecordView {
             throw new IllegalStateException("capture block of " + length + " bytes: shorter than its header");
         }
         long address = excerpt.addressForRead(start);
-        if (excerpt.addressForRead(start + length - 1) == address + length - 1) {
+        if (excerpt.bytesStore().inside(start, length)) {
             blockBuffer.wrap(address, (int) length);
         } else {
             // the excerpt straddles two mappings (rare): read a copy

@@ -131,7 +131,7 @@ public interface AgentConfig {
          * Queue files are mapped in chunks of this size (raised for streams with larger records): written pages
          * stay in memory while their chunk is mapped, so this bounds the agent's resident memory per stream.
          */
-        @WithDefault("4M")
+        @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize chunkBytes();
     }

@@ -39,9 +39,10 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
      * each of the agent's own threads by role (source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader).
      */
     public record Process(double cpuSeconds, long peakRssBytes, long gcCount, long gcMillis,
-                          Map<String, Double> threadCpuSeconds) {
+                          Map<String, Double> threadCpuSeconds, Map<String, Long> threadAllocatedBytes) {
 
-        static Process now(Map<String, Double> earlierThreads, Map<String, Double> liveThreads) {
+        static Process now(Map<String, Double> earlierThreads, Map<String, Double> liveThreads,
+                           Map<String, Long> earlierAlloc, Map<String, Long> liveAlloc) {
             double cpu = -1;
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
                 cpu = os.getProcessCpuTime() / 1e9;
@@ -54,7 +55,9 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
             }
             Map<String, Double> threads = new TreeMap<>(earlierThreads);
             threads.putAll(liveThreads);
-            return new Process(cpu, peakRss(), gcCount, gcMillis, threads);
+            Map<String, Long> alloc = new TreeMap<>(earlierAlloc);
+            alloc.putAll(liveAlloc);
+            return new Process(cpu, peakRss(), gcCount, gcMillis, threads, alloc);
         }
 
 
@@ -74,7 +77,8 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
         }
     }
 
-    static OnceReport of(Pipeline p, Timings timings, Map<String, Double> sourceThreadCpu, String pipelineFailure) {
+    static OnceReport of(Pipeline p, Timings timings, Map<String, Double> sourceThreadCpu,
+                         Map<String, Long> sourceThreadAlloc, String pipelineFailure) {
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (pipelineFailure != null) {
@@ -104,7 +108,8 @@ public record OnceReport(List<Row> rows, long uploadedBatches, long uploadedByte
             }
         }
         return new OnceReport(rows, p.uploader().stats().batchesUploaded(), p.uploader().stats().bytesUploaded(),
-                p.target().describe(), timings, Process.now(sourceThreadCpu, p.threadCpuSeconds()), failures);
+                p.target().describe(), timings, Process.now(sourceThreadCpu, p.threadCpuSeconds(), sourceThreadAlloc,
+                p.threadAllocatedBytes()), failures);
     }
 
     public boolean ok() {

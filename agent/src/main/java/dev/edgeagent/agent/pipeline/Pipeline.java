@@ -14,7 +14,6 @@ import dev.edgeagent.agent.upload.Uploader;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
@@ -49,6 +48,7 @@ public final class Pipeline implements AutoCloseable {
     private final List<AgentRunner> sourceRunners = new ArrayList<>();
     private final List<AgentRunner> batcherRunners = new ArrayList<>();
     private AgentRunner uploaderRunner;
+
     /** The agent's threads by what they do: source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader. */
     private final Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong agentErrors = new AtomicLong();
@@ -147,8 +147,8 @@ public final class Pipeline implements AutoCloseable {
         track("uploader", uploaderRunner);
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
-                // back off to a 1 ms park: a replay waiting for its next packet costs no core
-                IdleStrategy idle = new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1),
+                // a paced source sleeps until its next record is due; others are polled every millisecond
+                IdleStrategy idle = new SourceIdleStrategy(s.source().source(), s.source().nanosUntilDue(),
                         TimeUnit.MILLISECONDS.toNanos(1));
                 sourceRunners.add(startOnThread(idle, errors, s.source().source(), "source-" + s.id()));
                 track("source:" + s.id(), sourceRunners.get(sourceRunners.size() - 1));
@@ -179,6 +179,20 @@ public final class Pipeline implements AutoCloseable {
         if (runner.thread() != null) {
             threads.put(role, runner.thread());
         }
+    }
+
+    /** Bytes allocated so far by each of the agent's live threads, by role. */
+    public Map<String, Long> threadAllocatedBytes() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx) {
+            threads.forEach((role, t) -> {
+                long bytes = t.isAlive() ? mx.getThreadAllocatedBytes(t.getId()) : -1;
+                if (bytes >= 0) {
+                    out.put(role, bytes);
+                }
+            });
+        }
+        return out;
     }
 
     /** CPU seconds of each of the agent's live threads, by role (source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader). */
@@ -257,7 +271,7 @@ public final class Pipeline implements AutoCloseable {
         Progress progress = new Progress(this);
         while (!sourcesDone()) {
             if (System.nanoTime() > deadline) {
-                return OnceReport.of(this, timings(-1, -1, -1), Map.of(),
+                return OnceReport.of(this, timings(-1, -1, -1), Map.of(), Map.of(),
                         "sources still running after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(5);
@@ -265,6 +279,7 @@ public final class Pipeline implements AutoCloseable {
         }
         long sourcesDone = System.nanoTime();
         Map<String, Double> sourceThreadCpu = threadCpuSeconds();   // before the source threads end
+        Map<String, Long> sourceThreadAlloc = threadAllocatedBytes();
         stopSources();
         String failure = null;
         long sealed = -1;
@@ -276,7 +291,7 @@ public final class Pipeline implements AutoCloseable {
             failure = drainUploads(deadline, timeout);
             uploaded = failure == null ? System.nanoTime() : -1;
         }
-        return OnceReport.of(this, timings(sourcesDone, sealed, uploaded), sourceThreadCpu, failure);
+        return OnceReport.of(this, timings(sourcesDone, sealed, uploaded), sourceThreadCpu, sourceThreadAlloc, failure);
     }
 
     private OnceReport.Timings timings(long sourcesDone, long sealed, long uploaded) {

@@ -57,6 +57,6 @@ final class ReplaySources {
         source.skipRecords(alreadyCaptured);
         ReplaySource replay = source;
         return new SourceHandle(source, description + ", " + pacing, !s.loop(),
-                () -> replay.exhausted() ? "done" : "replaying");
+                () -> replay.exhausted() ? "done" : "replaying", () -> 0, replay::nanosUntilDue);
     }
 }

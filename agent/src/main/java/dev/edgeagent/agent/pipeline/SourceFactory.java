@@ -62,7 +62,7 @@ final class SourceFactory {
         String description = "synthetic " + s.recordBytes() + " B at " + (s.rate() == 0 ? "max" : s.rate() + "/s")
                 + (s.count() > 0 ? ", " + s.count() + " records" : "");
         return new SourceHandle(source, description, s.count() > 0,
-                () -> source.exhausted() ? "done" : "generating", source::recordsDropped);
+                () -> source.exhausted() ? "done" : "generating", source::recordsDropped, source::nanosUntilDue);
     }
 
     private SourceHandle mqtt(StreamConfig stream, RecordSink sink) {

@@ -1,6 +1,9 @@
 package dev.edgeagent.agent.upload;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The embedded default target: a local directory laid out exactly like the bucket ({@code root/<key>}).
- * Each object is copied to a temp file beside its place, fsynced, renamed atomically and re-read to
- * confirm size and SHA-256, so a reader of the directory never sees a partial object.
+ * Each object is copied to a temp file beside its place while its SHA-256 is computed, fsynced, and renamed
+ * atomically only when size and SHA-256 match the manifest: a reader of the directory never sees a partial
+ * or damaged object.
  */
 public final class FileUploadTarget implements UploadTarget {
 
@@ -29,18 +33,29 @@ public final class FileUploadTarget implements UploadTarget {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.createDirectories(target.getParent());
-            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            // one pass: read the local object, hash it, write the copy; the hash confirms that what was
+            // written is what the manifest describes (a damaged local object is never published)
+            MessageDigest sha = Checksums.digest("SHA-256");
+            long copied = 0;
+            ByteBuffer buf = Checksums.buffer();
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                 FileChannel outCh = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (in.read(buf.clear()) > 0) {
+                    buf.flip();
+                    sha.update(buf.array(), 0, buf.limit());
+                    copied += buf.limit();
+                    while (buf.hasRemaining()) {
+                        outCh.write(buf);
+                    }
+                }
+                outCh.force(true);
             }
-            // confirm the copy before it takes the object's name: readers never see a bad object
-            long stored = Files.size(tmp);
-            if (stored != size) {
-                throw new UploadException(tmp + " holds " + stored + " bytes after the copy, expected " + size, true);
-            }
-            String storedSha = Checksums.sha256Hex(tmp, stored);
-            if (!storedSha.equals(sha256Hex)) {
-                throw new UploadException(tmp + " has SHA-256 " + storedSha + " after the copy, expected " + sha256Hex, true);
+            String copiedSha = HexFormat.of().formatHex(sha.digest());
+            if (copied != size || !copiedSha.equals(sha256Hex)) {
+                Files.deleteIfExists(tmp);
+                throw UploadException.corruptSource(file + " holds " + copied + " bytes with SHA-256 " + copiedSha
+                        + "; its manifest says " + size + " bytes, " + sha256Hex);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {

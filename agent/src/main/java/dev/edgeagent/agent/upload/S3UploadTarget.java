@@ -159,8 +159,10 @@ public final class S3UploadTarget implements UploadTarget {
     }
 
     private String single(String objectKey, Path file, long size, String sha256Hex, String contentType)
-            throws IOException {
-        byte[] md5 = Checksums.of(file, 0, size, "MD5")[0];
+            throws IOException, UploadException {
+        byte[][] digests = Checksums.of(file, 0, size, "MD5", "SHA-256");
+        byte[] md5 = digests[0];
+        requireManifestHash(file, digests[1], sha256Hex);
         s3.putObject(PutObjectRequest.builder()
                         .bucket(settings.bucket()).key(objectKey)
                         .contentType(contentType).contentLength(size)
@@ -171,8 +173,16 @@ public final class S3UploadTarget implements UploadTarget {
         return HexFormat.of().formatHex(md5);
     }
 
+    /** The pass that computes Content-MD5 also checks the local object against its manifest. */
+    private static void requireManifestHash(Path file, byte[] sha256, String expected) throws UploadException {
+        String actual = HexFormat.of().formatHex(sha256);
+        if (!actual.equals(expected)) {
+            throw UploadException.corruptSource(file + " has SHA-256 " + actual + "; its manifest says " + expected);
+        }
+    }
+
     private String multipart(String objectKey, Path file, long size, String sha256Hex, String contentType)
-            throws IOException {
+            throws IOException, UploadException {
         abortStaleUploads(objectKey);
         String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder()
                 .bucket(settings.bucket()).key(objectKey).contentType(contentType)
@@ -180,11 +190,14 @@ public final class S3UploadTarget implements UploadTarget {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             MessageDigest etagOfParts = Checksums.digest("MD5");
+            MessageDigest wholeSha = Checksums.digest("SHA-256");
             long partSize = settings.partSize();
             int number = 1;
             for (long offset = 0; offset < size; offset += partSize, number++) {
                 long length = Math.min(partSize, size - offset);
-                byte[] md5 = Checksums.of(file, offset, length, "MD5")[0];
+                MessageDigest partMd5 = Checksums.digest("MD5");
+                Checksums.update(file, offset, length, partMd5, wholeSha);
+                byte[] md5 = partMd5.digest();
                 etagOfParts.update(md5);
                 final long from = offset;
                 String etag = s3.uploadPart(UploadPartRequest.builder()
@@ -195,11 +208,12 @@ public final class S3UploadTarget implements UploadTarget {
                                 "application/octet-stream")).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
+            requireManifestHash(file, wholeSha.digest(), sha256Hex);   // before the parts become an object
             s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
                     .bucket(settings.bucket()).key(objectKey).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
             return HexFormat.of().formatHex(etagOfParts.digest()) + "-" + parts.size();
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | UploadException e) {
             // leave no orphaned parts behind (they cost storage until a lifecycle rule removes them)
             try {
                 s3.abortMultipartUpload(AbortMultipartUploadRequest.builder()

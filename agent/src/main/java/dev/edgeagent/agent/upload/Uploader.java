@@ -134,13 +134,21 @@ public final class Uploader implements Agent {
             return;
         }
         long size = Files.size(object);
-        String sha = size == m.objectBytes() ? Checksums.sha256Hex(object, size) : null;
-        if (size != m.objectBytes() || !m.sha256().equals(sha)) {
-            quarantine(p, "the object no longer matches its manifest (" + size + " bytes, SHA-256 " + sha
-                    + "; manifest: " + m.objectBytes() + " bytes, " + m.sha256() + ")");
+        if (size != m.objectBytes()) {
+            quarantine(p, "the object no longer matches its manifest (" + size + " bytes; manifest: "
+                    + m.objectBytes() + " bytes)");
             return;
         }
-        target.put(m.key(), object, size, m.sha256(), m.contentType());
+        try {
+            // the target checks the SHA-256 in the same pass that sends the bytes
+            target.put(m.key(), object, size, m.sha256(), m.contentType());
+        } catch (UploadException e) {
+            if (e.corruptSource()) {
+                quarantine(p, e.getMessage());
+                return;
+            }
+            throw e;
+        }
         long manifestSize = Files.size(p.manifestFile());
         target.put(m.manifestKey(), p.manifestFile(), manifestSize, Checksums.sha256Hex(p.manifestFile(), manifestSize),
                 "application/json");

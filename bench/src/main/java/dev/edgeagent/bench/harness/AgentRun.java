@@ -67,8 +67,10 @@ final class AgentRun {
                 "--once", "--report", dir.resolve("report.json").toString()));
         Path log = dir.resolve("agent.log");
         long t0 = System.nanoTime();
-        Process agent = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("MALLOC_ARENA_MAX", "2");   // as native/edge-agent.service runs it
+        Process agent = pb.start();
         List<double[]> samples = new ArrayList<>();
         Map<String, Long> memory = new LinkedHashMap<>();
         double startupCpu = -1;

@@ -115,7 +115,11 @@ public final class Harness {
         // ---------------------------------------------------------------- agent workloads
         Map<String, Object> workloads = new LinkedHashMap<>();
         results.put("workloads", workloads);
-        List<String> daemonJvm = List.of("-Xmx256m", "-Xss512k", "-XX:MaxMetaspaceSize=128m");
+        // the agent's JVM as a device runs it; BENCH_AGENT_JVM replaces these options to compare settings
+        String override = System.getenv("BENCH_AGENT_JVM");
+        List<String> daemonJvm = override != null && !override.isBlank() ? List.of(override.trim().split("\\s+"))
+                : List.of("-XX:+UseSerialGC", "-Xmx128m", "-Xss512k");   // as native/edge-agent.service
+        results.put("agentJvmOptions", daemonJvm);
         long largeTotal = (quick ? 512L : 2048L) << 20;
         for (int kib : new int[]{256, 1024, 4096}) {
             String name = "large-" + (kib < 1024 ? kib + "KiB" : kib / 1024 + "MiB");
@@ -208,6 +212,10 @@ public final class Harness {
     }
 
     private void addRow(String name, Map<String, Object> w, String ratio) {
+        if (w.get("captureRecordsPerSecond") == null) {
+            table.add(Table.row("agent", name, "FAILED", "", "", "", "", "", "", "no report: see the log above"));
+            return;
+        }
         table.add(Table.row("agent", name, Table.rate((double) w.get("captureRecordsPerSecond")) + " / "
                         + Table.mbps(w.get("captureMBps")), ratio, Table.mbps(w.get("endToEndMBps")),
                 Table.micros(w, "p50"), Table.micros(w, "p99"), Table.micros(w, "p99.9") + " / " + Table.micros(w, "p99.99"),
@@ -221,7 +229,8 @@ public final class Harness {
         JsonNode r = o.report();
         w.put("exitCode", o.exitCode());
         if (r == null) {
-            losses.add(o.spec().name() + ": the agent wrote no report (exit " + o.exitCode() + "): " + o.logTail());
+            losses.add(o.spec().name() + ": the agent wrote no report (exit " + o.exitCode() + ")");
+            progress("  " + o.spec().name() + " FAILED (exit " + o.exitCode() + "):\n" + o.logTail());
             w.put("lost", -1L);
             return w;
         }
@@ -270,6 +279,7 @@ public final class Harness {
                 }
             }
             w.put("threadCpuSeconds", JSON.convertValue(threads, Map.class));
+            w.put("threadAllocatedBytes", JSON.convertValue(r.get("process").get("threadAllocatedBytes"), Map.class));
         }
         w.put("captureThreadCpuSeconds", sourceCpu);
         w.put("captureRecordsPerCoreSecond", sourceCpu > 0 ? records / sourceCpu : null);

@@ -24,7 +24,7 @@ final class Jmh {
     static String render(Object jmh) {
         StringBuilder b = new StringBuilder("JMH (forks 1; the error is JMH's 99.9 % interval)\n");
         for (Map<String, Object> r : (List<Map<String, Object>>) jmh) {
-            b.append(String.format("  %-60s %-40s %14.1f ± %-10.1f %s%n", r.get("name"), r.get("params"),
+            b.append(String.format("  %-60s %-40s %14.1f ± %-10.1f %s%n", r.get("benchmark"), r.get("params"),
                     ((Number) r.get("score")).doubleValue(), ((Number) r.get("error")).doubleValue(), r.get("unit")));
         }
         return b.toString();

@@ -98,8 +98,8 @@ public class RecordViewBenchmark {
                 if (!dc.isPresent()) {
                     break;
                 }
-                var excerpt = dc.wire().bytes();
-                while (view.next(excerpt)) {
+                view.block(dc.wire().bytes());
+                while (view.next()) {
                     UnsafeBuffer payload = view.payload();
                     int n = payload.capacity();
                     sum += view.sequence() + view.receiveMonoNs() + payload.getByte(n - 1);

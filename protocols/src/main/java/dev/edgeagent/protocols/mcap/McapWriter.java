@@ -38,7 +38,9 @@ public final class McapWriter implements AutoCloseable {
     private static final byte[] NO_COMPRESSION = new byte[0];
     private static final byte[] LZ4 = McapWriterOptions.Compression.LZ4.id.getBytes(StandardCharsets.US_ASCII);
 
-    private final WritableByteChannel out;
+    private WritableByteChannel out;
+    private final String profile;
+    private final String library;
     private final boolean useMessageIndex;
     private final boolean useChunkIndex;
     private final boolean useStatistics;
@@ -110,10 +112,62 @@ public final class McapWriter implements AutoCloseable {
                 ? new RecordBuffer((int) Math.min(options.chunkSize() + options.chunkSize() / 8L, 64 << 20)) : null;
         this.lz4 = options.useChunks() && options.compression() == McapWriterOptions.Compression.LZ4
                 ? new Lz4Frame() : null;
+        this.profile = options.profile();
+        this.library = options.library();
+        writeHeader();
+    }
+
+    private void writeHeader() {
         pending.bytes(MAGIC, 0, MAGIC.length);
         int at = pending.begin(Opcode.HEADER);
-        pending.str(options.profile()).str(options.library());
+        pending.str(profile).str(library);
         pending.end(at);
+    }
+
+    /**
+     * Starts a new file on {@code next} with the same options, keeping every buffer (the chunk, the LZ4 state and
+     * output, the indexes): a writer that makes one file after another allocates nothing per file. The previous
+     * file must be {@link #finish()}ed; its channel is left to its owner.
+     */
+    public void reset(WritableByteChannel next) {
+        if (!finished && !failed && messageCount + schemaCount + channelCount + attachmentCount + metadataCount > 0) {
+            throw new IllegalStateException("the current MCAP file is not finished");
+        }
+        out = Objects.requireNonNull(next, "next");
+        pending.reset();
+        if (chunk != null) {
+            chunk.reset();
+        }
+        summarySchemas.reset();
+        summaryChannels.reset();
+        chunkIndexes.reset();
+        attachmentIndexes.reset();
+        metadataIndexes.reset();
+        dataCrc.reset();
+        Arrays.fill(schemaKnown, false);
+        Arrays.fill(channelKnown, false);
+        Arrays.fill(channelMessages, 0);
+        Arrays.fill(chunkEntryCount, 0);
+        nextSchemaId = 1;
+        nextChannelId = 1;
+        chunkChannelCount = 0;
+        chunkMessages = 0;
+        chunkStartTime = 0;
+        chunkEndTime = 0;
+        flushed = 0;
+        messageCount = 0;
+        schemaCount = 0;
+        channelCount = 0;
+        attachmentCount = 0;
+        metadataCount = 0;
+        chunkCount = 0;
+        messageStartTime = 0;
+        messageEndTime = 0;
+        uncompressedBytes = 0;
+        compressedBytes = 0;
+        finished = false;
+        failed = false;
+        writeHeader();
     }
 
     /** Adds a schema under the next free id (from 1) and returns the id. */
@@ -311,16 +365,16 @@ public final class McapWriter implements AutoCloseable {
             write(0, pending.array(), 0, pending.length(), false);
             pending.reset();
             finished = true;
-            if (lz4 != null) {
-                lz4.close(); // no more chunks: free the native LZ4 state now
-            }
         } catch (IOException | RuntimeException e) {
             failed = true;
             throw e;
         }
     }
 
-    /** {@link #finish()}es the file (unless a write failed), frees the LZ4 state and closes the channel. */
+    /**
+     * {@link #finish()}es the file (unless a write failed), frees the LZ4 state and closes the channel. A writer
+     * that is {@link #reset} for further files is closed once, after the last.
+     */
     @Override
     public void close() throws IOException {
         try {

@@ -300,4 +300,57 @@ class McapWriterTest {
         public void close() {
         }
     }
+
+    /** Writes a small but varied file: two schemas, channels with metadata, LZ4 and raw chunks, metadata. */
+    private static void writeSample(McapWriter w, int seed) throws IOException {
+        Random r = new Random(seed);
+        int s1 = w.addSchema("a.Sample" + seed, "jsonschema", ("{\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8));
+        int c1 = w.addChannel(s1, "/one/" + seed, "json", Map.of("k", "v" + seed));
+        int c2 = w.addChannel(0, "/two", "raw", Map.of());
+        for (int i = 0; i < 2000 + seed * 100; i++) {
+            byte[] data = new byte[r.nextInt(300)];
+            if (i % 3 == 0) {
+                r.nextBytes(data);   // some chunks do not compress
+            }
+            w.writeMessage(i % 2 == 0 ? c1 : c2, i, 1_000L * i + seed, 1_000L * i, data);
+        }
+        w.writeMetadata("meta" + seed, Map.of("seed", Integer.toString(seed)));
+    }
+
+    private static byte[] fresh(int seed) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (McapWriter w = new McapWriter(java.nio.channels.Channels.newChannel(bytes), McapWriterOptions.defaults().chunkSize(16 * 1024))) {
+            writeSample(w, seed);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aResetWriterMakesTheSameFilesAsFreshOnes() throws IOException {
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream third = new java.io.ByteArrayOutputStream();
+        try (McapWriter w = new McapWriter(java.nio.channels.Channels.newChannel(first), McapWriterOptions.defaults().chunkSize(16 * 1024))) {
+            writeSample(w, 1);
+            w.finish();
+            w.reset(java.nio.channels.Channels.newChannel(second));
+            writeSample(w, 2);
+            w.finish();
+            w.reset(java.nio.channels.Channels.newChannel(third));
+            writeSample(w, 1);
+            w.finish();
+        }
+        assertArrayEquals(fresh(1), first.toByteArray());
+        assertArrayEquals(fresh(2), second.toByteArray());
+        assertArrayEquals(fresh(1), third.toByteArray(), "nothing of an earlier file leaks into a later one");
+        assertEquals(2200, McapReader.read(second.toByteArray()).verify().messages());
+    }
+
+    @Test
+    void resetRefusesToDropAnUnfinishedFile() throws IOException {
+        McapWriter w = new McapWriter(java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream()),
+                McapWriterOptions.defaults());
+        w.addChannel(0, "/x", "raw", Map.of());
+        assertThrows(IllegalStateException.class, () -> w.reset(java.nio.channels.Channels.newChannel(new java.io.ByteArrayOutputStream())));
+    }
 }
