@@ -184,14 +184,14 @@ final class Baselines {
      * {@code lz4 -1} on the corpus (in the page cache, output discarded) against the agent's chunk compressor on
      * the same bytes in 1 MiB chunks, one core each; best of three.
      */
-    static Map<String, Object> lz4(Path corpus) throws Exception {
+    static Map<String, Object> lz4(Path corpus, int iterations) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         byte[] bytes = Files.readAllBytes(corpus);
         out.put("bytes", (long) bytes.length);
         if (Cli.exists("lz4")) {
             // the CLI's own in-memory benchmark (-b1: level 1, as "lz4 -1"): the library's compression speed with
             // no process start or pipe in the way, which is what the agent's figure measures too
-            String text = Cli.run(List.of("lz4", "-b1", "-i3", corpus.toString()), 300, false, true).stdout();
+            String text = Cli.run(List.of("lz4", "-b1", "-i" + iterations, corpus.toString()), 300, false, true).stdout();
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(\\s*([\\d.]+)\\),\\s*([\\d.]+) MB/s").matcher(text);
             double cli = -1;
             double ratio = -1;
@@ -201,7 +201,8 @@ final class Baselines {
             }
             out.put("cliMbPerSecond", cli > 0 ? cli : null);
             out.put("cliRatio", ratio);
-            out.put("cliCommand", "lz4 -b1 -i3 (in-memory benchmark of lz4 -1), " + Cli.firstLine(List.of("lz4", "--version")));
+            out.put("cliCommand", "lz4 -b1 -i" + iterations + " (in-memory benchmark of lz4 -1), "
+                    + Cli.firstLine(List.of("lz4", "--version")));
         } else {
             out.put("cliMbPerSecond", null);
             out.put("cliMissing", "lz4 not installed (Debian package lz4)");
@@ -210,7 +211,7 @@ final class Baselines {
         double best = Double.MAX_VALUE;
         long compressed = 0;
         try (ChunkCompressor c = new ChunkCompressor()) {
-            for (int round = 0; round < 4; round++) {   // the first warms the JIT
+            for (int round = 0; round < iterations + 1; round++) {   // the first warms the JIT
                 long total = 0;
                 long t0 = System.nanoTime();
                 for (int off = 0; off < bytes.length; off += chunk) {

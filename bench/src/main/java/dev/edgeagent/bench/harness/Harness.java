@@ -84,19 +84,19 @@ public final class Harness {
         // ---------------------------------------------------------------- baselines
         Map<String, Object> baselines = new LinkedHashMap<>();
         results.put("baselines", baselines);
-        progress("baseline: sequential disk write (" + (quick ? "512 MiB" : "2 GiB") + ", 1 MiB blocks, fsync)");
-        Map<String, Object> disk = Baselines.disk(options.work().resolve("disk"), (quick ? 512L : 2048L) << 20);
+        progress("baseline: sequential disk write (" + (quick ? "256 MiB" : "2 GiB") + ", 1 MiB blocks, fsync)");
+        Map<String, Object> disk = Baselines.disk(options.work().resolve("disk"), (quick ? 256L : 2048L) << 20);
         baselines.put("disk", disk);
         double diskMBps = (double) disk.get("mbPerSecond");
         Map<Integer, Map<String, Object>> chronicle = new LinkedHashMap<>();
         for (int size : new int[]{16, 64}) {
             progress("baseline: raw Chronicle Queue append, " + size + " B excerpts");
-            chronicle.put(size, Baselines.chronicle(options.work(), size, quick ? 2_000_000 : 5_000_000));
+            chronicle.put(size, Baselines.chronicle(options.work(), size, quick ? 1_000_000 : 5_000_000));
         }
         baselines.put("chronicle", chronicle);
         progress("baseline: lz4 -1 and the agent's chunk compressor on the same bytes");
-        Path corpus = Baselines.lz4Corpus(options.work(), repo.resolve("samples"), (quick ? 32L : 128L) << 20);
-        Map<String, Object> lz4 = Baselines.lz4(corpus);
+        Path corpus = Baselines.lz4Corpus(options.work(), repo.resolve("samples"), (quick ? 16L : 128L) << 20);
+        Map<String, Object> lz4 = Baselines.lz4(corpus, quick ? 1 : 3);
         Files.deleteIfExists(corpus);
         baselines.put("lz4", lz4);
         table.add(Table.row("baseline", "disk sequential write", Table.mbps(diskMBps), "", "", "", "", "", "",
@@ -120,7 +120,7 @@ public final class Harness {
         List<String> daemonJvm = override != null && !override.isBlank() ? List.of(override.trim().split("\\s+"))
                 : List.of("-XX:+UseSerialGC", "-Xmx128m", "-Xss512k");   // as native/edge-agent.service
         results.put("agentJvmOptions", daemonJvm);
-        long largeTotal = (quick ? 512L : 2048L) << 20;
+        long largeTotal = (quick ? 256L : 2048L) << 20;
         for (int kib : new int[]{256, 1024, 4096}) {
             String name = "large-" + (kib < 1024 ? kib + "KiB" : kib / 1024 + "MiB");
             if (!selected(name)) {
@@ -141,7 +141,7 @@ public final class Harness {
             if (!selected(name)) {
                 continue;
             }
-            long count = quick ? 5_000_000 : 20_000_000;
+            long count = quick ? 2_000_000 : 20_000_000;
             progress("workload " + name + ": " + count + " records as fast as the agent takes them");
             AgentRun.Spec spec = new AgentRun.Spec(name, List.of(new AgentRun.Stream("records", "can", size, 0, 0,
                     count, 0)), null, "64M", "60s", daemonJvm, 900);
@@ -160,7 +160,7 @@ public final class Harness {
         if (selected("vehicle")) {
             try (MosquittoBroker broker = MosquittoBroker.started()) {
                 int[] factors = quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
-                double seconds = quick ? 6 : 15;
+                double seconds = quick ? 4 : 15;
                 Integer firstLoss = null;
                 for (int f : factors) {
                     String name = "vehicle-" + f + "x";
