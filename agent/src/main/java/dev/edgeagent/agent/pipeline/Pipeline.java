@@ -83,7 +83,11 @@ public final class Pipeline implements AutoCloseable {
                 StreamStats stats = new StreamStats(sc.id());
                 long maxRecord = switch (sc.source().type()) {
                     case synthetic -> (long) sc.source().recordBytes() * (100 + sc.source().sizeJitterPercent()) / 100;
-                    case replay -> 1 << 16;          // a UDP datagram or a CAN frame
+                    case replay -> ReplaySources.format(sc.source()) == AgentConfig.ReplayFormat.mp4
+                            ? 4 << 20                // a video access unit
+                            : 1 << 16;               // a UDP datagram, a CAN frame, a GNSS frame, a CSV row
+                    case udp, gpsd, serial, socketcan -> 1 << 16;
+                    case mjpeg, images -> 4 << 20;   // a camera frame
                     case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
                 };
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),

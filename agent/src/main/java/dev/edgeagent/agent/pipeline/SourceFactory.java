@@ -30,8 +30,18 @@ final class SourceFactory {
         return switch (s.type()) {
             case mqtt -> PayloadFormat.MQTT_PAYLOAD;
             case synthetic -> PayloadFormat.SYNTHETIC;
-            case replay -> ReplaySources.format(s) == AgentConfig.ReplayFormat.candump
-                    ? PayloadFormat.SOCKETCAN_FRAME : PayloadFormat.UDP_PAYLOAD;
+            case replay -> switch (ReplaySources.format(s)) {
+                case candump -> PayloadFormat.SOCKETCAN_FRAME;
+                case pcap -> PayloadFormat.UDP_PAYLOAD;
+                case mp4 -> PayloadFormat.H264;
+                case gnss -> PayloadFormat.GNSS_FRAME;
+                case csv -> PayloadFormat.IMU_SAMPLE;
+            };
+            case udp -> PayloadFormat.UDP_PAYLOAD;
+            case gpsd -> PayloadFormat.GPSD_JSON;
+            case serial -> PayloadFormat.GNSS_FRAME;
+            case socketcan -> PayloadFormat.SOCKETCAN_FRAME;
+            case mjpeg, images -> PayloadFormat.IMAGE;
         };
     }
 
@@ -45,6 +55,7 @@ final class SourceFactory {
             case replay -> ReplaySources.create(stream, sink, stats, clock, once, alreadyCaptured);
             case synthetic -> synthetic(stream, sink, alreadyCaptured);
             case mqtt -> mqtt(stream, sink);
+            default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
         };
     }
 
