@@ -18,10 +18,13 @@ public final class DbcDatabase {
     private final Map<String, ValueTable> valueTables;
     private final String comment;
     private final int signalCount;
+    private final List<DbcFormatException> warnings;
     private final Int2IntHashMap indexByKey = new Int2IntHashMap(-1);
 
-    DbcDatabase(List<DbcMessage> messages, Map<String, ValueTable> valueTables, String comment) {
+    DbcDatabase(List<DbcMessage> messages, Map<String, ValueTable> valueTables, String comment,
+                List<DbcFormatException> warnings) {
         this.messages = List.copyOf(messages);
+        this.warnings = List.copyOf(warnings);
         this.valueTables = Map.copyOf(valueTables);
         this.comment = comment;
         int signals = 0;
@@ -79,6 +82,14 @@ public final class DbcDatabase {
     /** The file's general CM_ comments joined by newlines, or null. */
     public String comment() {
         return comment;
+    }
+
+    /**
+     * Statements ignored without failing the load: VAL_, CM_ and SIG_VALTYPE_ naming a message or signal that the
+     * file does not define (opendbc's Civic file has {@code VAL_ 545 ECON_ON_2}, a signal it lacks). Log them.
+     */
+    public List<DbcFormatException> warnings() {
+        return warnings;
     }
 
     public int signalCount() {

@@ -48,6 +48,14 @@ public final class DbcMessage {
         return extended ? id | CanFrame.CAN_EFF_FLAG : id;
     }
 
+    /**
+     * False for a standard-id message whose id exceeds 0x7FF (no 11-bit frame carries it: opendbc uses such ids for
+     * messages of other buses); it is kept for completeness but never decoded.
+     */
+    public boolean matchesFrames() {
+        return extended || id <= CanFrame.CAN_SFF_MASK;
+    }
+
     public String name() {
         return name;
     }

@@ -48,7 +48,18 @@ final class DbcParser {
         }
     }
 
+    /** A VAL_ / CM_ / SIG_VALTYPE_ naming a message or signal that does not exist: a warning, not an error. */
+    private static final class Dangling extends RuntimeException {
+        final DbcFormatException warning;
+
+        Dangling(DbcFormatException warning) {
+            super(null, null, false, false);
+            this.warning = warning;
+        }
+    }
+
     private final List<Token> tokens = new ArrayList<>();
+    private final List<DbcFormatException> warnings = new ArrayList<>();
     private final Consumer<DbcFormatException> onError;
     private int p;
 
@@ -81,7 +92,7 @@ final class DbcParser {
         }
         parser.run();
         return new DbcDatabase(parser.messages, parser.valueTables,
-                parser.comment.length() == 0 ? null : parser.comment.toString());
+                parser.comment.length() == 0 ? null : parser.comment.toString(), parser.warnings);
     }
 
     // ---------------------------------------------------------------- lexer
@@ -183,6 +194,9 @@ final class DbcParser {
                     p++;
                 }
                 recover();
+            } catch (Dangling d) {
+                warnings.add(d.warning);
+                recover();
             }
         }
         checkMultiplexing();
@@ -242,7 +256,8 @@ final class DbcParser {
         }
         final boolean extended = (raw & 0x80000000L) != 0;
         final long id = raw & 0x7FFFFFFFL;
-        if (raw < 0 || raw > 0xFFFFFFFFL || (extended ? id > CanFrame.CAN_EFF_MASK : id > CanFrame.CAN_SFF_MASK)) {
+        // a standard id above 0x7FF (opendbc's Honda files have BO_ 13274) is kept but can match no frame
+        if (raw < 0 || raw > 0xFFFFFFFFL || id > CanFrame.CAN_EFF_MASK) {
             skippingSignals = true;
             throw error(idToken, "message id " + raw + " is not a CAN id: expected 0..2047 (standard) or "
                     + "2147483648 + 0..0x1FFFFFFF (extended)");
@@ -499,7 +514,7 @@ final class DbcParser {
         final boolean extended = (raw & 0x80000000L) != 0;
         final DbcMessage m = byKey.get(DbcMessage.key((int) (raw & CanFrame.CAN_EFF_MASK), extended));
         if (m == null) {
-            throw error(t, "no BO_ defines message id " + raw);
+            throw new Dangling(error(t, "no BO_ defines message id " + raw + "; statement ignored"));
         }
         return m;
     }
@@ -509,7 +524,7 @@ final class DbcParser {
         final String name = ident("a signal name of " + m.name());
         final DbcSignal s = m.signal(name);
         if (s == null) {
-            throw error(t, "message " + m.name() + " has no signal " + name);
+            throw new Dangling(error(t, "message " + m.name() + " has no signal " + name + "; statement ignored"));
         }
         return s;
     }

@@ -107,14 +107,11 @@ class DbcParserTest {
         assertError("BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n SG_ S : 8|8@1+ (1,0) [0|0] \"\" X\n", 3, 2,
                 "defined twice");
         assertError("BO_ abc A: 8 X\n", 1, 5, "expected the message id");
-        assertError("BO_ 2048 A: 8 X\n", 1, 5, "is not a CAN id");
+        assertError("BO_ 2684354560 A: 8 X\n", 1, 5, "is not a CAN id"); // 0x80000000 + 0x20000000
         assertError("BO_ 1 A: 65 X\n", 1, 10, "expected 0..64 bytes");
         assertError("BO_ 1 A 8 X\n", 1, 9, "expected ':' after the message name");
         assertError("BO_ 1 A: 8 X\nBO_ 1 B: 8 X\n", 2, 5, "already defined by A at line 1");
         assertError("\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\n", 2, 2, "SG_ outside a message");
-        assertError("BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\nVAL_ 2 S 0 \"x\" ;\n", 3, 6,
-                "no BO_ defines message id 2");
-        assertError("BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\nVAL_ 1 T 0 \"x\" ;\n", 3, 8, "has no signal T");
         assertError("BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\nVAL_ 1 S 0 \"x\" 1 ;\n", 3, 18,
                 "expected the label of value 1");
         assertError("BO_ 1 A: 8 X\n SG_ S : 0|8@1+ (1,0) [0|0] \"\" X\nSIG_VALTYPE_ 1 S : 1;\n", 3, 20,
@@ -123,6 +120,23 @@ class DbcParserTest {
         assertError("CM_ \"never closed;\n\nBO_ 1 A: 8 X\n", 1, 5, "never closed");
         assertError("BO_ 1 A: 8 X\n[\n", 2, 1, "expected a DBC keyword");
         assertError("BO_ 1 A: 8 X\nFOO_ 1 2;\n", 2, 1, "found 'FOO_'");
+    }
+
+    @Test
+    void referencesToMissingMessagesOrSignalsAreWarningsNotErrors() {
+        // strict: these do not throw
+        DbcDatabase db = DbcParser.parse(String.join("\n",
+                "BO_ 1 A: 8 X",
+                " SG_ S : 0|8@1+ (1,0) [0|0] \"\" X",
+                "VAL_ 2 S 0 \"x\" ;",
+                "VAL_ 1 T 0 \"x\" ;",
+                "CM_ SG_ 1 U \"comment\";",
+                "VAL_ 1 S 0 \"zero\" ;"));
+        assertEquals(List.of(3, 4, 5), db.warnings().stream().map(DbcFormatException::lineNumber).toList());
+        assertEquals(6, db.warnings().get(0).column());
+        assertTrue(db.warnings().get(0).detail().contains("no BO_ defines message id 2"), db.warnings().toString());
+        assertTrue(db.warnings().get(1).detail().contains("message A has no signal T"), db.warnings().toString());
+        assertEquals("zero", db.message(1, false).signal("S").valueTable().label(0));
     }
 
     private static void assertError(String text, int line, int column, String expectation) {
@@ -150,11 +164,12 @@ class DbcParserTest {
                 "");
         List<DbcFormatException> errors = new ArrayList<>();
         DbcDatabase db = DbcParser.parse(text, errors::add);
-        assertEquals(List.of(3, 5, 9, 11), errors.stream().map(DbcFormatException::lineNumber).toList(),
+        assertEquals(List.of(3, 5, 11), errors.stream().map(DbcFormatException::lineNumber).toList(),
                 errors.toString());
         assertEquals(List.of("GOOD", "ALSO_GOOD"), db.messages().stream().map(DbcMessage::name).toList());
         assertEquals(List.of("OK1", "OK2"), db.message(1, false).signals().stream().map(DbcSignal::name).toList());
         assertEquals("one", db.message(1, false).signal("OK1").valueTable().label(1));
+        assertEquals(List.of(9), db.warnings().stream().map(DbcFormatException::lineNumber).toList());
         assertEquals(DbcSignal.ValueType.INTEGER, db.message(2, false).signal("OK3").valueType());
     }
 }
