@@ -59,6 +59,7 @@ public final class JmhSuite {
             Map.entry("PcapDecodeBenchmark.extractOnly", "file passes"),
             Map.entry("CandumpBenchmark.parseLines", "lines"),
             Map.entry("CandumpBenchmark.readFile", "file passes"),
+            Map.entry("DbcDecodeBenchmark.decodeRecords", "frames"),
             Map.entry("McapReadBenchmark.readAll", "files"),
             Map.entry("RecordViewBenchmark.readAll", "queue passes"));
 
@@ -90,6 +91,7 @@ public final class JmhSuite {
             s.add(new Spec(Lz4Benchmark.class, "decompress", Map.of("corpus", new String[] {"CAN", "LIDAR", "JSON"})));
             s.add(new Spec(PcapDecodeBenchmark.class, "readAndExtract|extractOnly", Map.of()));
             s.add(new Spec(CandumpBenchmark.class, "parseLines|readFile", Map.of()));
+            s.add(new Spec(DbcDecodeBenchmark.class, "decodeRecords", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
             s.add(new Spec(RecordViewBenchmark.class, "readAll", Map.of("payloadSize", new String[] {"16", "1024"})));
         }
