@@ -3,6 +3,7 @@ package dev.edgeagent.agent.pipeline;
 import dev.edgeagent.agent.batch.BatchSettings;
 import dev.edgeagent.agent.batch.BatchStream;
 import dev.edgeagent.agent.batch.StreamBatcher;
+import dev.edgeagent.agent.batch.PayloadFormat;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.AgentConfig;
@@ -94,9 +95,10 @@ public final class Pipeline implements AutoCloseable {
                         CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue()), stats);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
                 SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
+                PayloadFormat format = SourceFactory.payloadFormat(sc.source());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
-                        sc.tags().orElse(List.of()), SourceFactory.payloadFormat(sc.source()),
-                        config.deviceId(), agentVersion, loaded.configHash());
+                        sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
+                        Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format));
                 streams.add(new StreamRuntime(sc, tier, stats, queue, source,
                         new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             }

@@ -7,6 +7,8 @@ import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
+import dev.edgeagent.protocols.source.socketcan.SocketCanSettings;
+import dev.edgeagent.protocols.source.socketcan.SocketCanSource;
 import dev.edgeagent.protocols.source.mqtt.MqttSubscriberSource;
 import dev.edgeagent.protocols.source.synthetic.SyntheticSource;
 import dev.edgeagent.protocols.source.synthetic.SyntheticSourceSettings;
@@ -55,6 +57,7 @@ final class SourceFactory {
             case replay -> ReplaySources.create(stream, sink, stats, clock, once, alreadyCaptured);
             case synthetic -> synthetic(stream, sink, alreadyCaptured);
             case mqtt -> mqtt(stream, sink);
+            case socketcan -> socketCan(stream, sink, stats);
             default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
         };
     }
@@ -74,6 +77,15 @@ final class SourceFactory {
                 + (s.count() > 0 ? ", " + s.count() + " records" : "");
         return new SourceHandle(source, description, s.count() > 0,
                 () -> source.exhausted() ? "done" : "generating", source::recordsDropped, source::nanosUntilDue);
+    }
+
+    /** Live SocketCAN (javacan); untested on the build machines, which have no vcan. */
+    private SourceHandle socketCan(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        String iface = stream.source().device().orElseThrow();
+        SocketCanSource source = new SocketCanSource(SocketCanSettings.of(iface), sink,
+                new BadInputLog(stats, "CAN interface " + iface));
+        return new SourceHandle(source, "socketcan " + iface, false,
+                () -> source.frames() + " frames", source::refused, null);
     }
 
     private SourceHandle mqtt(StreamConfig stream, RecordSink sink) {
