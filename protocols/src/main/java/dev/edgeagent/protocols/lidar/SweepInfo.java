@@ -68,8 +68,9 @@ public final class SweepInfo {
     }
 
     /**
-     * True when the sweep is not a whole rotation: the stream started or stopped inside it ({@code finish()}),
-     * or (Ouster) packets at its start or end are missing.
+     * True when the sweep is not a whole rotation because the stream started inside it or stopped inside it
+     * ({@code finish()}); packets lost inside a stream are counted in {@link #lostPackets()} instead. Velodyne
+     * cannot tell where the stream ends, so its last sweep is always partial.
      */
     public boolean partial() {
         return partial;
