@@ -48,6 +48,19 @@ public abstract class SweepAssembler {
     /** Ends the stream: the sweep in progress, if it has points or packets, is handed over marked partial. */
     public abstract void finish();
 
+    /**
+     * Forgets the stream (the sweep in progress is dropped, not handed over; sequence and time state cleared) but
+     * keeps the buffers, the configuration and the counters: for a new stream from the same sensor, e.g. after
+     * the source restarted.
+     */
+    public abstract void reset();
+
+    /** Drops the sweep in progress. */
+    protected final void dropSweep() {
+        points.clear();
+        info.reset();
+    }
+
     /** Payloads offered to {@link #accept}. */
     public long packets() {
         return packets;

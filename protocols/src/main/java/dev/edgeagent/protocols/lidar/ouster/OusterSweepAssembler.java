@@ -338,6 +338,13 @@ public final class OusterSweepAssembler extends SweepAssembler {
     }
 
     @Override
+    public void reset() {
+        dropSweep();
+        frameOpen = false;
+        lastClosedKnown = false;
+    }
+
+    @Override
     public void finish() {
         if (frameOpen) {
             closeFrame(true, false);

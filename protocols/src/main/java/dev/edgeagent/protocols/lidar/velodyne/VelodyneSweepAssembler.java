@@ -439,6 +439,22 @@ public final class VelodyneSweepAssembler extends SweepAssembler {
     }
 
     @Override
+    public void reset() {
+        dropSweep();
+        holding = false;
+        if (configuredModel == null) {
+            model = null;
+            identifiedBy = "";
+        }
+        hourIndex = 0;
+        lastTsUs = -1;
+        utcKnown = false;
+        havePrev = false;
+        pendingLost = 0;
+        sweepOpen = false;
+    }
+
+    @Override
     public void finish() {
         if (holding) {
             holding = false;
