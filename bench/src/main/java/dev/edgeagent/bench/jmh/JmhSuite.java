@@ -57,6 +57,8 @@ public final class JmhSuite {
             Map.entry("Lz4Benchmark.decompress", "MiB chunks"),
             Map.entry("PcapDecodeBenchmark.readAndExtract", "file passes"),
             Map.entry("PcapDecodeBenchmark.extractOnly", "file passes"),
+            Map.entry("VelodyneDecodeBenchmark.decode", "capture passes"),
+            Map.entry("OusterDecodeBenchmark.decode", "capture passes"),
             Map.entry("CandumpBenchmark.parseLines", "lines"),
             Map.entry("CandumpBenchmark.readFile", "file passes"),
             Map.entry("DbcDecodeBenchmark.decodeRecords", "frames"),
@@ -90,6 +92,8 @@ public final class JmhSuite {
             // a stored (incompressible) block decodes as a copy: CAMERA says nothing about the decoder
             s.add(new Spec(Lz4Benchmark.class, "decompress", Map.of("corpus", new String[] {"CAN", "LIDAR", "JSON"})));
             s.add(new Spec(PcapDecodeBenchmark.class, "readAndExtract|extractOnly", Map.of()));
+            s.add(new Spec(VelodyneDecodeBenchmark.class, "decode", Map.of("capture", new String[] {"VLP16", "HDL32E"})));
+            s.add(new Spec(OusterDecodeBenchmark.class, "decode", Map.of()));
             s.add(new Spec(CandumpBenchmark.class, "parseLines|readFile", Map.of()));
             s.add(new Spec(DbcDecodeBenchmark.class, "decodeRecords", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
