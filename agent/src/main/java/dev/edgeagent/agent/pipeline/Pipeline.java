@@ -98,7 +98,7 @@ public final class Pipeline implements AutoCloseable {
                 PayloadFormat format = SourceFactory.payloadFormat(sc.source());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
-                        Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format));
+                        Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
                 streams.add(new StreamRuntime(sc, tier, stats, queue, source,
                         new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             }
