@@ -111,7 +111,7 @@ final class AgentConfigValidator {
                 }
             }
             case udp -> {
-                if (s.endpoint().isEmpty() || hostPort(s.endpoint().get()) == null) {
+                if (s.endpoint().isEmpty() || HostPort.parse(s.endpoint().get()) == null) {
                     problem(key + ".endpoint", s.endpoint().orElse(""), "HOST:PORT to bind, e.g. 0.0.0.0:2368");
                 }
                 if (s.receiveBuffer().asLongValue() < 64 * 1024 || s.receiveBuffer().asLongValue() > 1L << 30) {
@@ -119,7 +119,7 @@ final class AgentConfigValidator {
                 }
             }
             case gpsd -> s.endpoint().ifPresent(e -> {
-                if (hostPort(e) == null) {
+                if (HostPort.parse(e) == null) {
                     problem(key + ".endpoint", e, "HOST:PORT of gpsd, e.g. 127.0.0.1:2947");
                 }
             });
@@ -155,21 +155,6 @@ final class AgentConfigValidator {
                     problem(key + ".size-jitter-percent", s.sizeJitterPercent(), "between 0 and 90");
                 }
             }
-        }
-    }
-
-    /** HOST:PORT with a port in 1..65535, or null. */
-    static java.net.InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        try {
-            int port = Integer.parseInt(s.substring(colon + 1));
-            return port < 1 || port > 65535 ? null
-                    : java.net.InetSocketAddress.createUnresolved(s.substring(0, colon).replace("[", "").replace("]", ""), port);
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 

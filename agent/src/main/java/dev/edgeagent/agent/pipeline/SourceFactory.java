@@ -7,7 +7,10 @@ import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
+import dev.edgeagent.agent.config.HostPort;
 import dev.edgeagent.protocols.source.socketcan.SocketCanSettings;
+import dev.edgeagent.protocols.source.udp.UdpReceiverSettings;
+import dev.edgeagent.protocols.source.udp.UdpReceiverSource;
 import dev.edgeagent.protocols.source.socketcan.SocketCanSource;
 import dev.edgeagent.protocols.source.mqtt.MqttSubscriberSource;
 import dev.edgeagent.protocols.source.synthetic.SyntheticSource;
@@ -58,6 +61,7 @@ final class SourceFactory {
             case synthetic -> synthetic(stream, sink, alreadyCaptured);
             case mqtt -> mqtt(stream, sink);
             case socketcan -> socketCan(stream, sink, stats);
+            case udp -> udp(stream, sink, stats);
             default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
         };
     }
@@ -77,6 +81,18 @@ final class SourceFactory {
                 + (s.count() > 0 ? ", " + s.count() + " records" : "");
         return new SourceHandle(source, description, s.count() > 0,
                 () -> source.exhausted() ? "done" : "generating", source::recordsDropped, source::nanosUntilDue);
+    }
+
+    /** Live UDP (a LiDAR's packets, an IMU's datagrams): one record per datagram, never blocking the socket. */
+    private SourceHandle udp(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        SourceConfig s = stream.source();
+        java.net.InetSocketAddress at = HostPort.parse(s.endpoint().orElseThrow());
+        UdpReceiverSettings settings = UdpReceiverSettings.of(at.getPort()).withBindAddress(at.getHostString())
+                .withReceiveBufferBytes((int) Math.min(Integer.MAX_VALUE, s.receiveBuffer().asLongValue()));
+        UdpReceiverSource source = new UdpReceiverSource(settings, sink, new BadInputLog(stats, "UDP " + at));
+        return new SourceHandle(source, "udp " + at.getHostString() + ":" + at.getPort(), false,
+                () -> source.datagrams() + " datagrams, receive buffer " + source.grantedReceiveBufferBytes() + " B",
+                source::dropped, null);
     }
 
     /** Live SocketCAN (javacan); untested on the build machines, which have no vcan. */
