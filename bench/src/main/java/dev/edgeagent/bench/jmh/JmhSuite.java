@@ -60,6 +60,10 @@ public final class JmhSuite {
             Map.entry("CandumpBenchmark.parseLines", "lines"),
             Map.entry("CandumpBenchmark.readFile", "file passes"),
             Map.entry("McapReadBenchmark.readAll", "files"),
+            Map.entry("NmeaDecodeBenchmark.decode", "sentences"),
+            Map.entry("UbxDecodeBenchmark.decode", "messages"),
+            Map.entry("GnssSplitBenchmark.split", "stream passes"),
+            Map.entry("ImuCsvBenchmark.parseRows", "rows"),
             Map.entry("RecordViewBenchmark.readAll", "queue passes"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
@@ -90,6 +94,10 @@ public final class JmhSuite {
             s.add(new Spec(Lz4Benchmark.class, "decompress", Map.of("corpus", new String[] {"CAN", "LIDAR", "JSON"})));
             s.add(new Spec(PcapDecodeBenchmark.class, "readAndExtract|extractOnly", Map.of()));
             s.add(new Spec(CandumpBenchmark.class, "parseLines|readFile", Map.of()));
+            s.add(new Spec(NmeaDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(UbxDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(GnssSplitBenchmark.class, "split", Map.of()));
+            s.add(new Spec(ImuCsvBenchmark.class, "parseRows", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
             s.add(new Spec(RecordViewBenchmark.class, "readAll", Map.of("payloadSize", new String[] {"16", "1024"})));
         }
