@@ -63,6 +63,10 @@ public final class JmhSuite {
             Map.entry("CandumpBenchmark.readFile", "file passes"),
             Map.entry("DbcDecodeBenchmark.decodeRecords", "frames"),
             Map.entry("McapReadBenchmark.readAll", "files"),
+            Map.entry("NmeaDecodeBenchmark.decode", "sentences"),
+            Map.entry("UbxDecodeBenchmark.decode", "messages"),
+            Map.entry("GnssSplitBenchmark.split", "stream passes"),
+            Map.entry("ImuCsvBenchmark.parseRows", "rows"),
             Map.entry("RecordViewBenchmark.readAll", "queue passes"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
@@ -96,6 +100,10 @@ public final class JmhSuite {
             s.add(new Spec(OusterDecodeBenchmark.class, "decode", Map.of()));
             s.add(new Spec(CandumpBenchmark.class, "parseLines|readFile", Map.of()));
             s.add(new Spec(DbcDecodeBenchmark.class, "decodeRecords", Map.of()));
+            s.add(new Spec(NmeaDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(UbxDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(GnssSplitBenchmark.class, "split", Map.of()));
+            s.add(new Spec(ImuCsvBenchmark.class, "parseRows", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
             s.add(new Spec(RecordViewBenchmark.class, "readAll", Map.of("payloadSize", new String[] {"16", "1024"})));
         }
