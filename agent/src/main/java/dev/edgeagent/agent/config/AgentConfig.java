@@ -107,7 +107,7 @@ public interface AgentConfig {
          */
         Optional<String> endpoint();
 
-        /** serial: the GNSS receiver's device (/dev/ttyACM0); socketcan: the CAN interface (can0). */
+        /** socketcan: the CAN interface (can0). */
         Optional<String> device();
 
         /** images: the directory of JPEG/PNG frames (an EuRoC camera folder with data.csv gives their times). */
@@ -271,7 +271,7 @@ public interface AgentConfig {
         Duration statusLogInterval();
     }
 
-    enum SourceType { mqtt, replay, synthetic, udp, gpsd, serial, mjpeg, images, socketcan }
+    enum SourceType { mqtt, replay, synthetic, udp, gpsd, mjpeg, images, socketcan }
 
     enum ReplayFormat { pcap, candump, mp4, gnss, csv }
 

@@ -129,10 +129,9 @@ final class AgentConfigValidator {
                     problem(key + ".endpoint", url, "the camera's http:// URL of its MJPEG stream");
                 }
             }
-            case serial, socketcan -> {
+            case socketcan -> {
                 if (s.device().isEmpty() || s.device().get().isBlank()) {
-                    problems.add(key + ".device: missing; expected " + (s.type() == AgentConfig.SourceType.serial
-                            ? "the receiver's serial device, e.g. /dev/ttyACM0" : "the CAN interface, e.g. can0"));
+                    problems.add(key + ".device: missing; expected the CAN interface, e.g. can0");
                 }
             }
             case images -> {

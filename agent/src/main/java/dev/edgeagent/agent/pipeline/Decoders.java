@@ -5,6 +5,8 @@ import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.ConfigException;
 import dev.edgeagent.agent.config.Modality;
+import dev.edgeagent.agent.decode.GnssFixDecoder;
+import dev.edgeagent.agent.decode.ImuSampleDecoder;
 import dev.edgeagent.agent.decode.LidarPointCloudDecoder;
 import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
 import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
@@ -48,6 +50,9 @@ final class Decoders {
         return switch (format) {
             case SOCKETCAN_FRAME -> stream.decode().dbc().map(dbc -> can(key, stream, dbc)).orElse(null);
             case UDP_PAYLOAD -> stream.modality() == Modality.lidar ? lidar(key, stream, stats) : null;
+            case GNSS_FRAME -> new GnssFixDecoder(stream.id(), false, new BadInputLog(stats, "GNSS frames of stream " + stream.id()));
+            case GPSD_JSON -> new GnssFixDecoder(stream.id(), true, BadInputListener.IGNORE);
+            case IMU_SAMPLE -> new ImuSampleDecoder();
             default -> null;
         };
     }

@@ -87,7 +87,7 @@ public final class Pipeline implements AutoCloseable {
                     case replay -> ReplaySources.format(sc.source()) == AgentConfig.ReplayFormat.mp4
                             ? 4 << 20                // a video access unit
                             : 1 << 16;               // a UDP datagram, a CAN frame, a GNSS frame, a CSV row
-                    case udp, gpsd, serial, socketcan -> 1 << 16;
+                    case udp, gpsd, socketcan -> 1 << 16;
                     case mjpeg, images -> 4 << 20;   // a camera frame
                     case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
                 };

@@ -5,6 +5,11 @@ import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.AgentConfig.SourceConfig;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.config.ReplayFormats;
+import dev.edgeagent.protocols.gnss.GnssReplaySettings;
+import dev.edgeagent.protocols.gnss.GnssStreamReplaySource;
+import dev.edgeagent.protocols.imu.ImuCsvMapping;
+import dev.edgeagent.protocols.imu.ImuCsvReplaySettings;
+import dev.edgeagent.protocols.imu.ImuCsvReplaySource;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.replay.CandumpReplaySettings;
 import dev.edgeagent.protocols.source.replay.CandumpReplaySource;
@@ -20,7 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Replay sources: pcap/pcapng UDP payloads and candump CAN logs, from {@code protocols}. */
+/** Replay sources from {@code protocols}: pcap/pcapng UDP payloads, candump CAN logs, GNSS receiver logs, IMU CSV, MP4 video. */
 final class ReplaySources {
 
     private ReplaySources() {
@@ -43,16 +48,31 @@ final class ReplaySources {
         BadInputLog badInput = new BadInputLog(stats, file.toString());
         ReplaySource source;
         String description;
-        if (format(s) == AgentConfig.ReplayFormat.candump) {
-            Set<String> interfaces = new TreeSet<>(s.interfaces().orElse(List.of()));
-            source = new CandumpReplaySource(new CandumpReplaySettings(file, interfaces, pacing, s.loop(),
-                    CandumpReplaySettings.DEFAULT_MAX_RECORDS_PER_WORK), sink, badInput, clock, SystemNanoClock.INSTANCE);
-            description = "candump " + file + (interfaces.isEmpty() ? "" : " " + interfaces);
-        } else {
-            Set<Integer> ports = new TreeSet<>(s.ports().orElse(List.of()));
-            source = new PcapReplaySource(new PcapReplaySettings(file, ports, pacing, s.loop(),
-                    PcapReplaySettings.DEFAULT_MAX_RECORDS_PER_WORK), sink, badInput, clock, SystemNanoClock.INSTANCE);
-            description = "pcap " + file + (ports.isEmpty() ? " (all UDP)" : " UDP " + ports);
+        switch (format(s)) {
+            case candump -> {
+                Set<String> interfaces = new TreeSet<>(s.interfaces().orElse(List.of()));
+                source = new CandumpReplaySource(new CandumpReplaySettings(file, interfaces, pacing, s.loop(),
+                        CandumpReplaySettings.DEFAULT_MAX_RECORDS_PER_WORK), sink, badInput, clock, SystemNanoClock.INSTANCE);
+                description = "candump " + file + (interfaces.isEmpty() ? "" : " " + interfaces);
+            }
+            case gnss -> {
+                source = new GnssStreamReplaySource(GnssReplaySettings.of(file).withPacing(pacing).withLoop(s.loop()),
+                        sink, badInput, clock, SystemNanoClock.INSTANCE);
+                description = "GNSS receiver bytes (NMEA/UBX/RTCM3) " + file;
+            }
+            case csv -> {
+                ImuCsvMapping mapping = s.columns() == AgentConfig.ImuCsvLayout.euroc ? ImuCsvMapping.EUROC : ImuCsvMapping.XIO;
+                source = new ImuCsvReplaySource(ImuCsvReplaySettings.of(file, mapping).withPacing(pacing)
+                        .withLoop(s.loop()), sink, badInput, clock, SystemNanoClock.INSTANCE);
+                description = "IMU CSV (" + s.columns() + " columns) " + file;
+            }
+            case mp4 -> throw new UnsupportedOperationException("mp4 replay is not wired yet");
+            default -> {
+                Set<Integer> ports = new TreeSet<>(s.ports().orElse(List.of()));
+                source = new PcapReplaySource(new PcapReplaySettings(file, ports, pacing, s.loop(),
+                        PcapReplaySettings.DEFAULT_MAX_RECORDS_PER_WORK), sink, badInput, clock, SystemNanoClock.INSTANCE);
+                description = "pcap " + file + (ports.isEmpty() ? " (all UDP)" : " UDP " + ports);
+            }
         }
         source.skipRecords(alreadyCaptured);
         ReplaySource replay = source;

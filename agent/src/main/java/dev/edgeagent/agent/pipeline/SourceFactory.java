@@ -8,6 +8,8 @@ import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
 import dev.edgeagent.agent.config.HostPort;
+import dev.edgeagent.protocols.gnss.GpsdClientSettings;
+import dev.edgeagent.protocols.gnss.GpsdClientSource;
 import dev.edgeagent.protocols.source.socketcan.SocketCanSettings;
 import dev.edgeagent.protocols.source.udp.UdpReceiverSettings;
 import dev.edgeagent.protocols.source.udp.UdpReceiverSource;
@@ -44,7 +46,6 @@ final class SourceFactory {
             };
             case udp -> PayloadFormat.UDP_PAYLOAD;
             case gpsd -> PayloadFormat.GPSD_JSON;
-            case serial -> PayloadFormat.GNSS_FRAME;
             case socketcan -> PayloadFormat.SOCKETCAN_FRAME;
             case mjpeg, images -> PayloadFormat.IMAGE;
         };
@@ -62,6 +63,7 @@ final class SourceFactory {
             case mqtt -> mqtt(stream, sink);
             case socketcan -> socketCan(stream, sink, stats);
             case udp -> udp(stream, sink, stats);
+            case gpsd -> gpsd(stream, sink, stats);
             default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
         };
     }
@@ -93,6 +95,18 @@ final class SourceFactory {
         return new SourceHandle(source, "udp " + at.getHostString() + ":" + at.getPort(), false,
                 () -> source.datagrams() + " datagrams, receive buffer " + source.grantedReceiveBufferBytes() + " B",
                 source::dropped, null);
+    }
+
+    /** gpsd's watcher protocol: one record per JSON report, reconnecting by itself. */
+    private SourceHandle gpsd(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        java.net.InetSocketAddress at = stream.source().endpoint().map(HostPort::parse)
+                .orElse(java.net.InetSocketAddress.createUnresolved(GpsdClientSettings.DEFAULT_HOST,
+                        GpsdClientSettings.DEFAULT_PORT));
+        GpsdClientSource source = new GpsdClientSource(GpsdClientSettings.of(at.getHostString(), at.getPort()), sink,
+                new BadInputLog(stats, "gpsd " + at), clock);
+        return new SourceHandle(source, "gpsd " + at.getHostString() + ":" + at.getPort(), false,
+                () -> source.connected() ? "connected" : source.lastError() == null ? "connecting"
+                        : "disconnected: " + source.lastError());
     }
 
     /** Live SocketCAN (javacan); untested on the build machines, which have no vcan. */

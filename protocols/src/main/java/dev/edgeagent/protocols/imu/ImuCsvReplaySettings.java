@@ -33,6 +33,10 @@ public record ImuCsvReplaySettings(Path path, ImuCsvMapping mapping, ReplayPacin
                 DEFAULT_MAX_RECORDS_PER_WORK);
     }
 
+    public ImuCsvReplaySettings withLoop(boolean newLoop) {
+        return new ImuCsvReplaySettings(path, mapping, pacing, newLoop, maxRecordsPerWork);
+    }
+
     public ImuCsvReplaySettings withPacing(ReplayPacing newPacing) {
         return new ImuCsvReplaySettings(path, mapping, newPacing, loop, maxRecordsPerWork);
     }
