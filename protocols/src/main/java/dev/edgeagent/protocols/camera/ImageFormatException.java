@@ -20,7 +20,11 @@ public final class ImageFormatException extends RuntimeException {
         /** A PNG whose first chunk is not a valid IHDR (wrong length, zero size, bad CRC, unknown colour type). */
         BAD_PNG_HEADER("bad-png-header"),
         /** An H.264 access unit / MP4 sample that cannot be converted (NAL length past the end, ...). */
-        BAD_H264("bad-h264");
+        BAD_H264("bad-h264"),
+        /** A file that is not an ISO BMFF / MP4 file isoparser can read (no moov box, garbage). */
+        NOT_MP4("not-mp4"),
+        /** An MP4 without a usable H.264 video track (other codecs, fragmented MP4, no avcC, empty tables). */
+        UNSUPPORTED_MP4("unsupported-mp4");
 
         private final String code;
 
