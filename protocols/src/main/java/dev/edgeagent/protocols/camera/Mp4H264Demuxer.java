@@ -107,7 +107,63 @@ public final class Mp4H264Demuxer implements AutoCloseable {
         }
     }
 
+    /** Largest moov box accepted: isoparser holds it in memory. */
+    static final long MAX_MOOV_BYTES = 64L << 20;
+
+    /**
+     * Walks the top-level box headers (size and type only) before isoparser sees the file: isoparser allocates
+     * whatever a box header declares, so a garbage file would make it try to allocate gigabytes.
+     */
+    private static void checkTopLevel(Path file, FileChannel ch) throws IOException {
+        final long size = ch.size();
+        final ByteBuffer h = ByteBuffer.allocate(16);
+        long pos = 0;
+        boolean moov = false;
+        while (pos < size) {
+            h.clear();
+            if (size - pos < 8) {
+                throw new ImageFormatException(Kind.NOT_MP4, pos, file + ": " + (size - pos)
+                        + " bytes left at the end, expected a whole box header (8 bytes)");
+            }
+            ch.read(h, pos);
+            h.flip();
+            long boxSize = h.getInt() & 0xFFFFFFFFL;
+            final int type = h.getInt();
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                final int c = (type >>> shift) & 0xFF;
+                if (c < 0x20 || c > 0x7E) {
+                    throw new ImageFormatException(Kind.NOT_MP4, pos + 4, file + ": box type is not four printable "
+                            + "characters, expected an MP4 box header");
+                }
+            }
+            if (boxSize == 1) {
+                if (h.remaining() < 8) {
+                    throw new ImageFormatException(Kind.NOT_MP4, pos, file + ": the file ends inside a 64-bit box size");
+                }
+                boxSize = h.getLong();
+            } else if (boxSize == 0) {
+                boxSize = size - pos; // to the end of the file
+            }
+            if (boxSize < 8 || boxSize > size - pos) {
+                throw new ImageFormatException(Kind.NOT_MP4, pos, file + ": box size " + boxSize + " at the top level, "
+                        + "expected 8.." + (size - pos) + " (the bytes left in the file)");
+            }
+            if (type == 0x6D6F6F76) { // 'moov'
+                if (boxSize > MAX_MOOV_BYTES) {
+                    throw new ImageFormatException(Kind.UNSUPPORTED_MP4, pos, file + ": moov box of " + boxSize
+                            + " bytes, over the " + MAX_MOOV_BYTES + " this reader holds in memory");
+                }
+                moov = true;
+            }
+            pos += boxSize;
+        }
+        if (!moov) {
+            throw new ImageFormatException(Kind.NOT_MP4, -1, file + ": no movie box (moov), expected an MP4 file");
+        }
+    }
+
     private static Mp4H264Demuxer build(Path file, FileChannel channel) throws IOException {
+        checkTopLevel(file, channel);
         final MovieBox moov;
         try {
             // a separate channel for isoparser: IsoFile.close() closes it, and parsing moves its position
