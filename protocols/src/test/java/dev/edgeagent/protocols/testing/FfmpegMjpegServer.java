@@ -43,9 +43,22 @@ public final class FfmpegMjpegServer implements AutoCloseable {
      */
     public static FfmpegMjpegServer start(Path video, int port, boolean realtime, double seconds, boolean multipartHead)
             throws IOException {
+        return start(video, port, realtime, seconds, multipartHead, false);
+    }
+
+    /** As {@link #start}, the video played over and over ({@code -stream_loop -1}) until {@link #close()}. */
+    public static FfmpegMjpegServer startLooping(Path video, int port) throws IOException {
+        return start(video, port, false, 0, true, true);
+    }
+
+    private static FfmpegMjpegServer start(Path video, int port, boolean realtime, double seconds,
+                                           boolean multipartHead, boolean loop) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"));
         if (realtime) {
             cmd.add("-re");
+        }
+        if (loop) {
+            cmd.addAll(List.of("-stream_loop", "-1"));
         }
         cmd.addAll(List.of("-i", video.toString(), "-an"));
         if (seconds > 0) {
