@@ -42,7 +42,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * delivered a frame starts the backoff over. Problems are logged (at most once a minute while they repeat) and kept
  * in {@link #lastError()}.
  *
- * <p>Bad input (reported to the listener and counted, never thrown): see {@link MjpegStreamDecoder}.
+ * <p>Bad input (reported to the listener and counted, never thrown): see {@link MjpegStreamDecoder}. An exception
+ * thrown by the sink itself propagates out of {@code doWork()}, its frame still pending, as in the replay sources.
  */
 public final class MjpegHttpSource implements Source {
 
@@ -85,6 +86,7 @@ public final class MjpegHttpSource implements Source {
     private long suppressedReports;
 
     private boolean pending;
+    private boolean inSink;
     private long pendingSensorNs;
     private long pendingWallNs;
     private long pendingMonoNs;
@@ -228,6 +230,10 @@ public final class MjpegHttpSource implements Source {
                     return 0;
             }
         } catch (IOException | RuntimeException e) {
+            if (inSink) {
+                inSink = false;
+                throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+            }
             // network trouble (or a decoder bug on odd input): drop the connection, never the agent thread
             if (state == State.STREAMING || state == State.SENDING) {
                 connectionLost(now, describe(e));
@@ -336,8 +342,11 @@ public final class MjpegHttpSource implements Source {
     /** Offers the pending frame; true once the sink took it. */
     private boolean appendPending() {
         final int len = decoder.frameLength();
-        if (!sink.append(pendingSensorNs, pendingWallNs, pendingMonoNs, key, 0, key.capacity(),
-                decoder.frameBuffer(), decoder.frameOffset(), len)) {
+        inSink = true; // an exception from the sink propagates (the frame stays pending), as in ReplaySource
+        final boolean accepted = sink.append(pendingSensorNs, pendingWallNs, pendingMonoNs, key, 0, key.capacity(),
+                decoder.frameBuffer(), decoder.frameOffset(), len);
+        inSink = false;
+        if (!accepted) {
             refused.lazySet(refused.get() + 1);
             return false;
         }

@@ -129,13 +129,31 @@ class MjpegHttpSourceTest {
     void refusedFramesAreOfferedAgainNotLost() throws Exception {
         int port = FfmpegMjpegServer.freePort();
         CollectingSink sink = new CollectingSink();
-        // refuse every third append: each refused frame must come again, in order, before any later one
-        sink.hook(call -> call % 3 != 2);
+        // refuse every third append, and throw once: each refused frame must come again, in order, before any
+        // later one; the sink's exception reaches the caller with its frame still pending
+        sink.hook(call -> {
+            if (call == 10) {
+                throw new IllegalStateException("sink failure");
+            }
+            return call % 3 != 2;
+        });
         MjpegHttpSource source = new MjpegHttpSource(settings(port), sink, null);
         try (FfmpegMjpegServer ffmpeg = FfmpegMjpegServer.start(VIDEO, port, false, 2.0, true)) {
+            int thrown = 0;
+            while (thrown == 0) {
+                try {
+                    runUntil(source, () -> !ffmpeg.alive() && source.connections() > 0 && !source.streaming());
+                    break;
+                } catch (IllegalStateException e) {
+                    assertEquals("sink failure", e.getMessage());
+                    thrown++;
+                }
+            }
+            assertEquals(1, thrown);
             runUntil(source, () -> !ffmpeg.alive() && source.connections() > 0 && !source.streaming());
             ffmpeg.await(10, TimeUnit.SECONDS);
             assertEquals(ffmpeg.framesWritten(), sink.size());
+            assertEquals(1, source.connections()); // the sink's exception was not taken for a network problem
             assertTrue(sink.refusals() > 10);
             assertEquals(sink.refusals(), source.appendsRefused());
             assertDashcamFrames(sink.records());
