@@ -187,4 +187,48 @@ class MjpegHttpSourceTest {
             source.onClose();
         }
     }
+
+    @Test
+    void errorStatusAndStalledStreamsAreRetried() throws Exception {
+        // the JDK's own HTTP server: /missing answers 404, /stall sends a multipart head and then nothing
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger stalls = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/missing", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.createContext("/stall", ex -> {
+            stalls.incrementAndGet();
+            ex.getResponseHeaders().add("Content-Type", "multipart/x-mixed-replace; boundary=x");
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().flush();
+            // never writes a part; the exchange is left open until the client gives up
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        int port = server.getAddress().getPort();
+        try {
+            List<Bad> bad = new CopyOnWriteArrayList<>();
+            MjpegHttpSource missing = new MjpegHttpSource(MjpegHttpSettings.of(
+                    URI.create("http://127.0.0.1:" + port + "/missing"), "cam").withBackoff(Duration.ofMillis(10),
+                    Duration.ofMillis(40)), new CollectingSink(), (k, o, d) -> bad.add(new Bad(k, o, d)));
+            runUntil(missing, () -> missing.connections() >= 3);
+            missing.onClose();
+            assertTrue(bad.size() >= 2, bad.toString());
+            assertEquals("http-status", bad.get(0).kind());
+            assertTrue(bad.get(0).detail().contains("404"), bad.get(0).detail());
+
+            MjpegHttpSource stalled = new MjpegHttpSource(MjpegHttpSettings.of(
+                    URI.create("http://127.0.0.1:" + port + "/stall"), "cam").withBackoff(Duration.ofMillis(10),
+                    Duration.ofMillis(40)).withIdleTimeout(Duration.ofMillis(200)), new CollectingSink(), null);
+            runUntil(stalled, () -> stalled.connections() >= 2);
+            stalled.onClose();
+            assertTrue(stalled.lastError().contains("no data for 200 ms"), stalled.lastError());
+            assertEquals(0, stalled.framesAppended());
+            assertTrue(stalls.get() >= 1);
+        } finally {
+            server.stop(0);
+        }
+    }
 }
