@@ -7,12 +7,15 @@
 // @mcap/support), the data section CRC (which the reference readers do not check themselves) and, when the
 // file has a summary, an indexed read (summary CRC, every message through the chunk indexes, attachment CRCs)
 // whose counts must agree with the streamed read and with the Statistics record.
-// Prints one JSON line per file: {file, ok, messages, channels (distinct ids in the data section), chunks,
-// indexed, error}; exits 1 if any file fails, 2 on a usage error.
+// Every message of a channel whose schema a viewer can decode (protobuf, JSON) is decoded the way Foxglove
+// decodes it (protobufjs from the schema's FileDescriptorSet, via @mcap/support; JSON.parse): one that fails
+// fails the file. Prints one JSON line per file: {file, ok, messages, channels (distinct ids in the data
+// section), chunks, indexed, topics: {topic: {schema, schemaEncoding, messageEncoding, messages, decoded}},
+// error}; exits 1 if any file fails, 2 on a usage error.
 import { readFile } from "node:fs/promises";
 import { crc32 } from "@foxglove/crc";
 import { McapIndexedReader, McapStreamReader } from "@mcap/core";
-import { loadDecompressHandlers } from "@mcap/support";
+import { loadDecompressHandlers, protobufFromBinaryDescriptor } from "@mcap/support";
 
 const MAGIC_LENGTH = 8;
 const FOOTER_LENGTH = 1 + 8 + 8 + 8 + 4;
@@ -25,21 +28,40 @@ function expectEqual(what, actual, expected) {
 }
 
 async function check(file, decompressHandlers) {
-  const result = { file, ok: false, messages: 0, channels: 0, chunks: 0, indexed: false, error: null };
+  const result = { file, ok: false, messages: 0, channels: 0, chunks: 0, indexed: false, topics: {}, error: null };
   try {
     const bytes = new Uint8Array(await readFile(file));
 
     const stream = new McapStreamReader({ includeChunks: true, validateCrcs: true, decompressHandlers });
     stream.append(bytes);
     const channels = new Set();
+    const schemas = new Map();
+    const decoders = new Map();   // channel id -> {topic entry, decode(bytes)}
     let messages = 0;
     let chunks = 0;
     let dataEnd;
     let footer;
     for (let record; (record = stream.nextRecord()); ) {
       // channels defined in the data section (the summary may repeat them, or list more)
-      if (record.type === "Channel" && !dataEnd) channels.add(record.id);
-      else if (record.type === "Message") messages++;
+      if (record.type === "Channel" && !dataEnd) {
+        channels.add(record.id);
+        if (!decoders.has(record.id)) decoders.set(record.id, decoderFor(record, schemas.get(record.schemaId), result.topics));
+      } else if (record.type === "Schema") schemas.set(record.id, record);
+      else if (record.type === "Message") {
+        messages++;
+        const d = decoders.get(record.channelId);
+        if (d) {
+          d.entry.messages++;
+          if (d.decode) {
+            try {
+              d.decode(record.data);
+            } catch (error) {
+              throw new Error(`message ${record.sequence} on ${d.entry.topic} does not decode as ${d.entry.schema}: ${error?.message ?? error}`);
+            }
+            d.entry.decoded++;
+          }
+        }
+      }
       else if (record.type === "Chunk") chunks++;
       else if (record.type === "DataEnd") dataEnd = dataEnd ?? record;
       else if (record.type === "Footer") footer = record;
@@ -96,6 +118,22 @@ async function check(file, decompressHandlers) {
     result.error = String(error?.message ?? error);
   }
   return result;
+}
+
+// How a viewer decodes a channel's messages, where it can: protobuf and JSON; null for custom encodings.
+function decoderFor(channel, schema, topics) {
+  const entry = { topic: channel.topic, schema: schema?.name ?? "", schemaEncoding: schema?.encoding ?? "",
+    messageEncoding: channel.messageEncoding, messages: 0, decoded: 0 };
+  topics[channel.topic] = entry;
+  if (channel.messageEncoding === "protobuf" && schema?.encoding === "protobuf") {
+    const type = protobufFromBinaryDescriptor(schema.data).lookupType(schema.name);
+    return { entry, decode: (bytes) => type.toObject(type.decode(bytes), { longs: String }) };
+  }
+  if (channel.messageEncoding === "json") {
+    const text = new TextDecoder("utf-8", { fatal: true });
+    return { entry, decode: (bytes) => JSON.parse(text.decode(bytes)) };
+  }
+  return { entry, decode: null };
 }
 
 const files = process.argv.slice(2);

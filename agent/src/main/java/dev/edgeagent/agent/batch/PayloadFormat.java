@@ -16,6 +16,21 @@ public enum PayloadFormat {
     MQTT_PAYLOAD("mqtt-payload", "MqttPayload",
             "One MQTT PUBLISH payload per message, byte for byte; the channel's topic ends with the MQTT topic\n"
                     + "(metadata key 'key' holds it exactly). log_time = agent receive time.\n"),
+    GNSS_FRAME("gnss-frame", "GnssFrame",
+            "One GNSS receiver frame per message, byte for byte: an NMEA 0183 sentence ($...*hh CR LF), a u-blox UBX\n"
+                    + "frame (B5 62 class id len payload ck_a ck_b) or an RTCM3 frame (D3 len payload CRC-24Q).\n"
+                    + "The channel's topic ends with the frame kind: nmea, ubx or rtcm3.\n"),
+    GPSD_JSON("gpsd-json", "GpsdReport",
+            "One gpsd JSON report per message (a line of gpsd's watcher protocol: TPV, SKY, ...), byte for byte.\n"
+                    + "The channel's topic ends with the report's class.\n"),
+    IMU_SAMPLE("imu-sample", "ImuSample",
+            "One IMU sample per message in the agent's IMU layout (protocols dev.edgeagent.protocols.imu.ImuSample):\n"
+                    + "little-endian; angular velocity rad/s, linear acceleration m/s^2, optional orientation and\n"
+                    + "magnetic field.\n"),
+    IMAGE("image", "EncodedImage",
+            "One encoded camera frame per message (JPEG or PNG), byte for byte.\n"),
+    H264("h264-annexb", "H264AccessUnit",
+            "One H.264 access unit per message in Annex B (start codes), SPS/PPS before each keyframe.\n"),
     SYNTHETIC("synthetic", "SyntheticRecord",
             "Synthetic load record: u64 LE sequence, u64 LE generation time ns, then a filler pattern.\n");
 

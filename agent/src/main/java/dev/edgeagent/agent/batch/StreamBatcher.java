@@ -3,6 +3,10 @@ package dev.edgeagent.agent.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.capture.RecordView;
+import dev.edgeagent.agent.decode.DerivedOutput;
+import dev.edgeagent.agent.decode.DerivedSchema;
+import dev.edgeagent.agent.decode.PrimaryEncoding;
+import dev.edgeagent.agent.decode.foxglove.FoxgloveEncoder;
 import dev.edgeagent.agent.upload.UploadState;
 import dev.edgeagent.protocols.mcap.McapWriter;
 import dev.edgeagent.protocols.mcap.McapWriterOptions;
@@ -20,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -63,9 +68,13 @@ public final class StreamBatcher implements Agent {
     private McapWriter mcap;
     private final DigestingChannel digesting = new DigestingChannel();
     private final Int2ObjectHashMap<ChannelEntry[]> channels = new Int2ObjectHashMap<>();
+    private final FoxgloveEncoder encoder = new FoxgloveEncoder();
+    // derived channels (decoded messages) and their schemas, by suffix / schema name, per batch
+    private final Map<String, Integer> derivedChannels = new HashMap<>();
+    private final Map<String, Integer> derivedSchemas = new HashMap<>();
 
     /** The batch being written: an MCAP file in the outbox's temp directory. */
-    private final class OpenBatch {
+    private final class OpenBatch implements DerivedOutput {
         final Path tmpFile;
         final FileChannel file;
         final long openedMonoNs = System.nanoTime();
@@ -94,9 +103,43 @@ public final class StreamBatcher implements Agent {
                 mcap.reset(digesting);
             }
             channels.clear();
-            schemaId = mcap.addSchema(stream.format().schemaName(stream.modality()), PayloadFormat.SCHEMA_ENCODING,
+            derivedChannels.clear();
+            derivedSchemas.clear();
+            PrimaryEncoding primary = stream.primary();
+            schemaId = primary != null
+                    ? mcap.addSchema(primary.schema().name(), primary.schema().encoding(), primary.schema().data())
+                    : mcap.addSchema(stream.format().schemaName(stream.modality()), PayloadFormat.SCHEMA_ENCODING,
                     stream.format().schemaText());
+            messageEncoding = primary != null ? primary.schema().messageEncoding() : stream.format().messageEncoding();
         }
+
+        final String messageEncoding;
+
+        @Override
+        public int channel(String suffix, DerivedSchema schema) throws IOException {
+            Integer id = derivedChannels.get(suffix);
+            if (id != null) {
+                return id;
+            }
+            Integer schemaRef = derivedSchemas.get(schema.name());
+            if (schemaRef == null) {
+                schemaRef = mcap.addSchema(schema.name(), schema.encoding(), schema.data());
+                derivedSchemas.put(schema.name(), schemaRef);
+            }
+            id = mcap.addChannel(schemaRef, "/" + stream.streamId() + "/" + suffix, schema.messageEncoding(),
+                    Map.of("stream", stream.streamId(), "derived", suffix, "modality", stream.modality()));
+            derivedChannels.put(suffix, id);
+            return id;
+        }
+
+        @Override
+        public void write(int channel, long sequence, long logTimeNs, long publishTimeNs,
+                          org.agrona.DirectBuffer data, int offset, int length) throws IOException {
+            mcap.writeMessage(channel, sequence, logTimeNs, publishTimeNs, data, offset, length);
+            derivedMessages++;
+        }
+
+        long derivedMessages;
 
         int channelFor(org.agrona.DirectBuffer key) throws IOException {
             int length = key.capacity();
@@ -117,7 +160,7 @@ public final class StreamBatcher implements Agent {
             key.getBytes(0, bytes);
             String keyText = new String(bytes, StandardCharsets.UTF_8);
             String topic = "/" + stream.streamId() + (keyText.isEmpty() ? "" : "/" + keyText);
-            int id = mcap.addChannel(schemaId, topic, stream.format().messageEncoding(),
+            int id = mcap.addChannel(schemaId, topic, messageEncoding,
                     Map.of("stream", stream.streamId(), "key", keyText, "modality", stream.modality()));
             ChannelEntry entry = new ChannelEntry(bytes, id);
             if (bucket == null) {
@@ -147,8 +190,17 @@ public final class StreamBatcher implements Agent {
                 lastSensorNs = sensor;
             }
             int channel = channelFor(r.key());
-            mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
-                    r.payload(), 0, r.payload().capacity());
+            if (stream.primary() != null) {
+                int length = stream.primary().encode(r, stream.streamId(), encoder);
+                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                        encoder.buffer(), 0, length);
+            } else {
+                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                        r.payload(), 0, r.payload().capacity());
+            }
+            if (stream.decoder() != null) {
+                stream.decoder().decode(r, this);
+            }
             count++;
             rawBytes += r.payload().capacity();
             lastExcerptIndex = excerptIndex;
@@ -327,6 +379,9 @@ public final class StreamBatcher implements Agent {
             open.discard();
             open = null;
             stats.openRecords.lazySet(0);
+        }
+        if (stream.decoder() != null) {
+            stream.decoder().reset();   // its records are read again
         }
         long index = checkpoint.index();
         if (index <= 0 || !reader.moveToIndex(index)) {

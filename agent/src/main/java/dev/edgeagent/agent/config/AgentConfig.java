@@ -52,6 +52,21 @@ public interface AgentConfig {
         Optional<List<String>> tags();
 
         SourceConfig source();
+
+        DecodeConfig decode();
+    }
+
+    /** What the batcher derives from the stream's raw records and writes beside them (see config/README.md). */
+    interface DecodeConfig {
+        /** Derive point clouds, signals, fixes, IMU samples where the stream's format allows; raw is always kept. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** CAN streams: the DBC file that names the signals; without it frames stay raw. */
+        Optional<Path> dbc();
+
+        /** LiDAR streams: the sensor's metadata JSON (Ouster needs it: beam angles, packet profile). */
+        Optional<Path> sensorMetadata();
     }
 
     interface SourceConfig {
@@ -61,7 +76,7 @@ public interface AgentConfig {
         /** Capture file to play (replay). */
         Optional<Path> file();
 
-        /** pcap (pcap and pcapng) or candump; detected from the file when absent. */
+        /** pcap (pcap and pcapng), candump, mp4, gnss (NMEA/UBX/RTCM3 bytes) or csv (IMU); detected when absent. */
         Optional<ReplayFormat> format();
 
         /** UDP destination ports to keep from a pcap; all UDP when absent. */
@@ -80,6 +95,28 @@ public interface AgentConfig {
         /** Start the file again once it is done (live-like demo); never in --once mode. */
         @WithDefault("false")
         boolean loop();
+
+        /** csv (IMU) replay: the column layout, xio (x-io: s, deg/s, g, µT) or euroc (ns, rad/s, m/s²). */
+        @WithDefault("xio")
+        ImuCsvLayout columns();
+
+        // ---- live sensors
+        /**
+         * udp: the address to bind, HOST:PORT (0.0.0.0:2368 for a Velodyne); gpsd: HOST:PORT of gpsd
+         * (127.0.0.1:2947 when absent); mjpeg: the camera's http:// URL.
+         */
+        Optional<String> endpoint();
+
+        /** serial: the GNSS receiver's device (/dev/ttyACM0); socketcan: the CAN interface (can0). */
+        Optional<String> device();
+
+        /** images: the directory of JPEG/PNG frames (an EuRoC camera folder with data.csv gives their times). */
+        Optional<Path> directory();
+
+        /** udp: the socket receive buffer asked of the OS; bursts of a LiDAR wait here while the agent writes. */
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize receiveBuffer();
 
         // ---- mqtt
         /** MQTT topic filters (wildcards allowed). */
@@ -234,9 +271,11 @@ public interface AgentConfig {
         Duration statusLogInterval();
     }
 
-    enum SourceType { mqtt, replay, synthetic }
+    enum SourceType { mqtt, replay, synthetic, udp, gpsd, serial, mjpeg, images, socketcan }
 
-    enum ReplayFormat { pcap, candump }
+    enum ReplayFormat { pcap, candump, mp4, gnss, csv }
+
+    enum ImuCsvLayout { xio, euroc }
 
     enum ReplayTiming { original, max }
 

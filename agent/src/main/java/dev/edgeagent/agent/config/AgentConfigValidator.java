@@ -49,6 +49,7 @@ final class AgentConfigValidator {
                 problem(key + ".id", s.id(), "a stream id used only once");
             }
             checkSource(key + ".source", s.source());
+            checkDecode(key, s);
         }
         AgentConfig.BatchingConfig b = c.batching();
         if (b.maxDuration().isNegative() || b.maxDuration().isZero()) {
@@ -81,7 +82,8 @@ final class AgentConfigValidator {
                     return;
                 }
                 if (s.format().isEmpty() && ReplayFormats.detect(file).isEmpty()) {
-                    problem(key + ".format", "", "pcap or candump (" + file + " is neither a pcap/pcapng file nor named *.log/*.candump)");
+                    problem(key + ".format", "", "pcap, candump, mp4, gnss or csv (" + file
+                            + " is none of pcap/pcapng, MP4, a candump log, NMEA/UBX receiver bytes, *.csv)");
                 }
                 if (!(s.speed() > 0) || Double.isInfinite(s.speed())) {
                     problem(key + ".speed", s.speed(), "a positive factor (1.0 = original timing)");
@@ -108,6 +110,37 @@ final class AgentConfigValidator {
                     problem(key + ".qos", s.qos(), "0, 1 or 2 (1 is what makes delivery lossless)");
                 }
             }
+            case udp -> {
+                if (s.endpoint().isEmpty() || HostPort.parse(s.endpoint().get()) == null) {
+                    problem(key + ".endpoint", s.endpoint().orElse(""), "HOST:PORT to bind, e.g. 0.0.0.0:2368");
+                }
+                if (s.receiveBuffer().asLongValue() < 64 * 1024 || s.receiveBuffer().asLongValue() > 1L << 30) {
+                    problem(key + ".receive-buffer", s.receiveBuffer().asLongValue(), "between 64K and 1G");
+                }
+            }
+            case gpsd -> s.endpoint().ifPresent(e -> {
+                if (HostPort.parse(e) == null) {
+                    problem(key + ".endpoint", e, "HOST:PORT of gpsd, e.g. 127.0.0.1:2947");
+                }
+            });
+            case mjpeg -> {
+                String url = s.endpoint().orElse("");
+                if (!(url.startsWith("http://") || url.startsWith("https://"))) {
+                    problem(key + ".endpoint", url, "the camera's http:// URL of its MJPEG stream");
+                }
+            }
+            case serial, socketcan -> {
+                if (s.device().isEmpty() || s.device().get().isBlank()) {
+                    problems.add(key + ".device: missing; expected " + (s.type() == AgentConfig.SourceType.serial
+                            ? "the receiver's serial device, e.g. /dev/ttyACM0" : "the CAN interface, e.g. can0"));
+                }
+            }
+            case images -> {
+                if (s.directory().isEmpty() || !Files.isDirectory(s.directory().get())) {
+                    problem(key + ".directory", s.directory().map(Object::toString).orElse(""),
+                            "a directory of JPEG/PNG frames (relative paths start at " + Path.of("").toAbsolutePath() + ")");
+                }
+            }
             case synthetic -> {
                 if (s.recordBytes() < 16 || s.recordBytes() > 64 << 20) {
                     problem(key + ".record-bytes", s.recordBytes(), "between 16 and 67108864");
@@ -123,6 +156,20 @@ final class AgentConfigValidator {
                 }
             }
         }
+    }
+
+    private void checkDecode(String key, AgentConfig.StreamConfig s) {
+        AgentConfig.DecodeConfig d = s.decode();
+        d.dbc().ifPresent(f -> {
+            if (!Files.isRegularFile(f)) {
+                problem(key + ".decode.dbc", f, "a readable DBC file");
+            }
+        });
+        d.sensorMetadata().ifPresent(f -> {
+            if (!Files.isRegularFile(f)) {
+                problem(key + ".decode.sensor-metadata", f, "a readable sensor metadata JSON file");
+            }
+        });
     }
 
     private void checkRollCycle(String name) {

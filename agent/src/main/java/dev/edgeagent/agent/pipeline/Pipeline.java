@@ -3,6 +3,7 @@ package dev.edgeagent.agent.pipeline;
 import dev.edgeagent.agent.batch.BatchSettings;
 import dev.edgeagent.agent.batch.BatchStream;
 import dev.edgeagent.agent.batch.StreamBatcher;
+import dev.edgeagent.agent.batch.PayloadFormat;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.AgentConfig;
@@ -83,16 +84,21 @@ public final class Pipeline implements AutoCloseable {
                 StreamStats stats = new StreamStats(sc.id());
                 long maxRecord = switch (sc.source().type()) {
                     case synthetic -> (long) sc.source().recordBytes() * (100 + sc.source().sizeJitterPercent()) / 100;
-                    case replay -> 1 << 16;          // a UDP datagram or a CAN frame
+                    case replay -> ReplaySources.format(sc.source()) == AgentConfig.ReplayFormat.mp4
+                            ? 4 << 20                // a video access unit
+                            : 1 << 16;               // a UDP datagram, a CAN frame, a GNSS frame, a CSV row
+                    case udp, gpsd, serial, socketcan -> 1 << 16;
+                    case mjpeg, images -> 4 << 20;   // a camera frame
                     case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
                 };
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),
                         CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue()), stats);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
                 SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
+                PayloadFormat format = SourceFactory.payloadFormat(sc.source());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
-                        sc.tags().orElse(List.of()), SourceFactory.payloadFormat(sc.source()),
-                        config.deviceId(), agentVersion, loaded.configHash());
+                        sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
+                        Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
                 streams.add(new StreamRuntime(sc, tier, stats, queue, source,
                         new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             }

@@ -7,6 +7,11 @@ import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
+import dev.edgeagent.agent.config.HostPort;
+import dev.edgeagent.protocols.source.socketcan.SocketCanSettings;
+import dev.edgeagent.protocols.source.udp.UdpReceiverSettings;
+import dev.edgeagent.protocols.source.udp.UdpReceiverSource;
+import dev.edgeagent.protocols.source.socketcan.SocketCanSource;
 import dev.edgeagent.protocols.source.mqtt.MqttSubscriberSource;
 import dev.edgeagent.protocols.source.synthetic.SyntheticSource;
 import dev.edgeagent.protocols.source.synthetic.SyntheticSourceSettings;
@@ -30,8 +35,18 @@ final class SourceFactory {
         return switch (s.type()) {
             case mqtt -> PayloadFormat.MQTT_PAYLOAD;
             case synthetic -> PayloadFormat.SYNTHETIC;
-            case replay -> ReplaySources.format(s) == AgentConfig.ReplayFormat.candump
-                    ? PayloadFormat.SOCKETCAN_FRAME : PayloadFormat.UDP_PAYLOAD;
+            case replay -> switch (ReplaySources.format(s)) {
+                case candump -> PayloadFormat.SOCKETCAN_FRAME;
+                case pcap -> PayloadFormat.UDP_PAYLOAD;
+                case mp4 -> PayloadFormat.H264;
+                case gnss -> PayloadFormat.GNSS_FRAME;
+                case csv -> PayloadFormat.IMU_SAMPLE;
+            };
+            case udp -> PayloadFormat.UDP_PAYLOAD;
+            case gpsd -> PayloadFormat.GPSD_JSON;
+            case serial -> PayloadFormat.GNSS_FRAME;
+            case socketcan -> PayloadFormat.SOCKETCAN_FRAME;
+            case mjpeg, images -> PayloadFormat.IMAGE;
         };
     }
 
@@ -45,6 +60,9 @@ final class SourceFactory {
             case replay -> ReplaySources.create(stream, sink, stats, clock, once, alreadyCaptured);
             case synthetic -> synthetic(stream, sink, alreadyCaptured);
             case mqtt -> mqtt(stream, sink);
+            case socketcan -> socketCan(stream, sink, stats);
+            case udp -> udp(stream, sink, stats);
+            default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
         };
     }
 
@@ -63,6 +81,27 @@ final class SourceFactory {
                 + (s.count() > 0 ? ", " + s.count() + " records" : "");
         return new SourceHandle(source, description, s.count() > 0,
                 () -> source.exhausted() ? "done" : "generating", source::recordsDropped, source::nanosUntilDue);
+    }
+
+    /** Live UDP (a LiDAR's packets, an IMU's datagrams): one record per datagram, never blocking the socket. */
+    private SourceHandle udp(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        SourceConfig s = stream.source();
+        java.net.InetSocketAddress at = HostPort.parse(s.endpoint().orElseThrow());
+        UdpReceiverSettings settings = UdpReceiverSettings.of(at.getPort()).withBindAddress(at.getHostString())
+                .withReceiveBufferBytes((int) Math.min(Integer.MAX_VALUE, s.receiveBuffer().asLongValue()));
+        UdpReceiverSource source = new UdpReceiverSource(settings, sink, new BadInputLog(stats, "UDP " + at));
+        return new SourceHandle(source, "udp " + at.getHostString() + ":" + at.getPort(), false,
+                () -> source.datagrams() + " datagrams, receive buffer " + source.grantedReceiveBufferBytes() + " B",
+                source::dropped, null);
+    }
+
+    /** Live SocketCAN (javacan); untested on the build machines, which have no vcan. */
+    private SourceHandle socketCan(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        String iface = stream.source().device().orElseThrow();
+        SocketCanSource source = new SocketCanSource(SocketCanSettings.of(iface), sink,
+                new BadInputLog(stats, "CAN interface " + iface));
+        return new SourceHandle(source, "socketcan " + iface, false,
+                () -> source.frames() + " frames", source::refused, null);
     }
 
     private SourceHandle mqtt(StreamConfig stream, RecordSink sink) {

@@ -58,6 +58,45 @@ class DemoIT {
         assertEquals(84, uploaded.stream("lidar-vlp16").size());
         assertTrue(uploaded.manifests.stream().allMatch(m -> m.deviceId().equals("demo-vehicle-001")));
         assertTrue(uploaded.manifests.stream().filter(m -> m.streamId().startsWith("lidar")).allMatch(m -> m.tier().equals("bulk")));
+
+        // decoded beside the raw records (the reference reader decoded each one by its schema, in read()):
+        // the Ouster capture holds frames 1795-1797 complete, 64 packets of 16 columns x 128 beams each
+        assertEquals(3, uploaded.derived("lidar-ouster", "points").size());
+        for (var sweep : uploaded.derived("lidar-ouster", "sweeps")) {
+            String json = new String(sweep.message().data(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"packets\":64") && json.contains("\"lost_packets\":0"), json);
+        }
+        assertEquals("foxglove.PointCloud", uploaded.derived("lidar-ouster", "points").get(0).schema().name());
+        // the DBC knows 21 of the log's 57 ids, 16 032 of its frames: one signals message per known frame
+        long decoded = uploaded.derived.entrySet().stream().filter(e -> e.getKey().startsWith("can-civic/signals/"))
+                .mapToLong(e -> e.getValue().size()).sum();
+        long known = can.stream().filter(f -> KNOWN_CIVIC_IDS.contains(f.id())).count();
+        assertEquals(16_032, known, "frames with an id the DBC defines, counted independently");
+        assertEquals(known, decoded);
+        // ENGINE_DATA (0x158) XMISSION_SPEED: big-endian bits 7..0 of bytes 0-1 x 0.01 km/h, a slow drive
+        for (var m : uploaded.derived("can-civic", "signals/ENGINE_DATA")) {
+            String json = new String(m.message().data(), java.nio.charset.StandardCharsets.UTF_8);
+            double speed = Double.parseDouble(json.replaceAll(".*\"XMISSION_SPEED\":([-0-9.E]+).*", "$1"));
+            assertTrue(speed >= 0 && speed <= 9, json);
+        }
+    }
+
+    /** The ids BO_ lines of the Civic DBC define that the log contains (read from the DBC file by the test). */
+    static final java.util.Set<Long> KNOWN_CIVIC_IDS = knownIds();
+
+    static java.util.Set<Long> knownIds() {
+        try {
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (String line : java.nio.file.Files.readAllLines(AgentProcess.repoRoot()
+                    .resolve("config/dbc/honda_civic_hatchback_ex_2017_can_generated.dbc"))) {
+                if (line.startsWith("BO_ ")) {
+                    ids.add(Long.parseLong(line.split("\\s+")[1]));
+                }
+            }
+            return ids;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static void assertPayloads(List<byte[]> expected, List<UploadedBatches.Message> actual) {

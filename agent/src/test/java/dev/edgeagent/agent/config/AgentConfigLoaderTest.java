@@ -141,11 +141,20 @@ class AgentConfigLoaderTest {
         Path pcapng = Files.write(dir.resolve("cap.bin"), new byte[]{0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0});
         Path candump = Files.writeString(dir.resolve("bus.log"), "(1.0) can0 123#00\n");
         Path unknown = Files.writeString(dir.resolve("what.bin"), "hello");
+        // content beats the name: a gpsd regression log is a *.log too, an EuRoC CSV starts with '#'
+        Path gpsdLog = Files.writeString(dir.resolve("receiver.log"), "# Name: u-blox\n$GPRMC,1*00\r\n");
+        Path ubx = Files.write(dir.resolve("raw.bin"), new byte[]{(byte) 0xB5, 0x62, 1, 7, 0, 0});
+        Path mp4 = Files.write(dir.resolve("dash.bin"), new byte[]{0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'});
+        Path euroc = Files.writeString(dir.resolve("data.csv"), "#timestamp [ns],w_RS_S_x [rad s^-1]\n");
         assertEquals(AgentConfig.ReplayFormat.pcap, ReplayFormats.detect(pcapng).orElseThrow());
         assertEquals(AgentConfig.ReplayFormat.candump, ReplayFormats.detect(candump).orElseThrow());
+        assertEquals(AgentConfig.ReplayFormat.gnss, ReplayFormats.detect(gpsdLog).orElseThrow());
+        assertEquals(AgentConfig.ReplayFormat.gnss, ReplayFormats.detect(ubx).orElseThrow());
+        assertEquals(AgentConfig.ReplayFormat.mp4, ReplayFormats.detect(mp4).orElseThrow());
+        assertEquals(AgentConfig.ReplayFormat.csv, ReplayFormats.detect(euroc).orElseThrow());
         assertTrue(ReplayFormats.detect(unknown).isEmpty());
         ConfigException e = fails(MINIMAL.replace("type: synthetic", "type: replay\n        file: " + unknown));
-        assertTrue(e.problems().get(0).startsWith("agent.streams[0].source.format = \"\": expected pcap or candump"),
+        assertTrue(e.problems().get(0).startsWith("agent.streams[0].source.format = \"\": expected pcap, candump, mp4, gnss or csv"),
                 e.problems().toString());
     }
 

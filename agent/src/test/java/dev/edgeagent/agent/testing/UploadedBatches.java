@@ -35,6 +35,8 @@ public final class UploadedBatches {
 
     public final List<BatchManifest> manifests = new ArrayList<>();
     public final Map<String, List<Message>> byStream = new LinkedHashMap<>();
+    /** Derived messages (decoded point clouds, signals, fixes...) by "stream/suffix", in file order. */
+    public final Map<String, List<McapMessage>> derived = new LinkedHashMap<>();
 
     public static UploadedBatches read(Path root) throws Exception {
         UploadedBatches out = new UploadedBatches();
@@ -59,6 +61,11 @@ public final class UploadedBatches {
             long i = 0;
             List<Message> list = out.byStream.computeIfAbsent(m.streamId(), k -> new ArrayList<>());
             for (McapMessage msg : McapReader.read(object).messages()) {
+                String suffix = msg.channel().metadata().get("derived");
+                if (suffix != null) {
+                    out.derived.computeIfAbsent(m.streamId() + "/" + suffix, k -> new ArrayList<>()).add(msg);
+                    continue;
+                }
                 long seq = m.firstSeq() + i++;
                 assertEquals((int) seq, (int) msg.message().sequence(), "contiguous sequences in " + object);
                 list.add(new Message(m.streamId(), seq, msg.channel().metadata().get("key"), msg.message().data(),
@@ -71,6 +78,10 @@ public final class UploadedBatches {
             list.sort(java.util.Comparator.comparingLong(Message::seq));
         }
         return out;
+    }
+
+    public List<McapMessage> derived(String stream, String suffix) {
+        return derived.getOrDefault(stream + "/" + suffix, List.of());
     }
 
     public List<Message> stream(String id) {

@@ -26,6 +26,11 @@ import java.util.stream.Stream;
 final class BenchData {
 
     static final String OUSTER_PCAP = "lidar/ouster_OS-1-128_v2.3.0_1024x10_lb_n3.pcap";
+    static final String VELODYNE_VLP16_PCAP = "lidar/velodyne_vlp16.pcap";
+    /** An HDL-32E capture (misnamed upstream). */
+    static final String VELODYNE_HDL32E_PCAP = "lidar/velodyne_vlp32.pcap";
+    /** Relative to the repository root (the parent of {@code samples/}). */
+    static final String OUSTER_METADATA = "config/sensors/ouster_OS-1-128_v2.3.0_1024x10.json";
     static final String CIVIC_CANDUMP = "can/honda_civic_typer_2019_turnonanddrive.candump.log";
     /** Size of a SocketCAN {@code struct can_frame}: one CAN message as a 16-byte record. */
     static final int CAN_RECORD = 16;

@@ -57,9 +57,16 @@ public final class JmhSuite {
             Map.entry("Lz4Benchmark.decompress", "MiB chunks"),
             Map.entry("PcapDecodeBenchmark.readAndExtract", "file passes"),
             Map.entry("PcapDecodeBenchmark.extractOnly", "file passes"),
+            Map.entry("VelodyneDecodeBenchmark.decode", "capture passes"),
+            Map.entry("OusterDecodeBenchmark.decode", "capture passes"),
             Map.entry("CandumpBenchmark.parseLines", "lines"),
             Map.entry("CandumpBenchmark.readFile", "file passes"),
+            Map.entry("DbcDecodeBenchmark.decodeRecords", "frames"),
             Map.entry("McapReadBenchmark.readAll", "files"),
+            Map.entry("NmeaDecodeBenchmark.decode", "sentences"),
+            Map.entry("UbxDecodeBenchmark.decode", "messages"),
+            Map.entry("GnssSplitBenchmark.split", "stream passes"),
+            Map.entry("ImuCsvBenchmark.parseRows", "rows"),
             Map.entry("RecordViewBenchmark.readAll", "queue passes"),
             Map.entry("JpegHeaderBenchmark.parse", "headers"),
             Map.entry("MjpegMultipartBenchmark.decodeStream", "stream passes"),
@@ -93,7 +100,14 @@ public final class JmhSuite {
             // a stored (incompressible) block decodes as a copy: CAMERA says nothing about the decoder
             s.add(new Spec(Lz4Benchmark.class, "decompress", Map.of("corpus", new String[] {"CAN", "LIDAR", "JSON"})));
             s.add(new Spec(PcapDecodeBenchmark.class, "readAndExtract|extractOnly", Map.of()));
+            s.add(new Spec(VelodyneDecodeBenchmark.class, "decode", Map.of("capture", new String[] {"VLP16", "HDL32E"})));
+            s.add(new Spec(OusterDecodeBenchmark.class, "decode", Map.of()));
             s.add(new Spec(CandumpBenchmark.class, "parseLines|readFile", Map.of()));
+            s.add(new Spec(DbcDecodeBenchmark.class, "decodeRecords", Map.of()));
+            s.add(new Spec(NmeaDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(UbxDecodeBenchmark.class, "decode", Map.of()));
+            s.add(new Spec(GnssSplitBenchmark.class, "split", Map.of()));
+            s.add(new Spec(ImuCsvBenchmark.class, "parseRows", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
             s.add(new Spec(RecordViewBenchmark.class, "readAll", Map.of("payloadSize", new String[] {"16", "1024"})));
             s.add(new Spec(JpegHeaderBenchmark.class, "parse",

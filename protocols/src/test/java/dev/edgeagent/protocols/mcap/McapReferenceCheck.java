@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +27,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class McapReferenceCheck {
 
-    /** One file's verdict: {@code ok} with the counts the reference reader saw, or the {@code error} it hit. */
+    /**
+     * One file's verdict: {@code ok} with the counts the reference reader saw, or the {@code error} it hit;
+     * {@code topics} says per channel topic which schema it has and how many of its messages a viewer decoded.
+     */
     public record Result(String file, boolean ok, long messages, long channels, long chunks, boolean indexed,
-                         String error) {
+                         Map<String, Topic> topics, String error) {
+    }
+
+    /** A channel as the reference reader saw it; {@code decoded} counts messages decoded by their schema. */
+    public record Topic(String schema, String schemaEncoding, String messageEncoding, long messages, long decoded) {
     }
 
     private static final String HINT = "run scripts/ensure-test-deps.sh (installs node, npm and the reference MCAP reader)";
@@ -63,9 +71,14 @@ public final class McapReferenceCheck {
             }
             try {
                 JsonNode n = JSON.readTree(line);
+                Map<String, Topic> topics = new java.util.TreeMap<>();
+                n.path("topics").fields().forEachRemaining(e -> topics.put(e.getKey(), new Topic(
+                        e.getValue().path("schema").asText(), e.getValue().path("schemaEncoding").asText(),
+                        e.getValue().path("messageEncoding").asText(), e.getValue().path("messages").asLong(),
+                        e.getValue().path("decoded").asLong())));
                 results.add(new Result(n.get("file").asText(), n.get("ok").asBoolean(), n.get("messages").asLong(),
                         n.get("channels").asLong(), n.get("chunks").asLong(), n.get("indexed").asBoolean(),
-                        n.get("error").isNull() ? null : n.get("error").asText()));
+                        topics, n.get("error").isNull() ? null : n.get("error").asText()));
             } catch (IOException e) {
                 throw new AssertionError("tools/mcap-validate printed a line that is not JSON: " + line, e);
             }
