@@ -67,7 +67,11 @@ public final class JmhSuite {
             Map.entry("UbxDecodeBenchmark.decode", "messages"),
             Map.entry("GnssSplitBenchmark.split", "stream passes"),
             Map.entry("ImuCsvBenchmark.parseRows", "rows"),
-            Map.entry("RecordViewBenchmark.readAll", "queue passes"));
+            Map.entry("RecordViewBenchmark.readAll", "queue passes"),
+            Map.entry("JpegHeaderBenchmark.parse", "headers"),
+            Map.entry("MjpegMultipartBenchmark.decodeStream", "stream passes"),
+            Map.entry("Mp4DemuxBenchmark.demuxPass", "file passes"),
+            Map.entry("Mp4DemuxBenchmark.open", "file opens"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
 
@@ -106,6 +110,11 @@ public final class JmhSuite {
             s.add(new Spec(ImuCsvBenchmark.class, "parseRows", Map.of()));
             s.add(new Spec(McapReadBenchmark.class, "readAll", Map.of("compression", new String[] {"LZ4", "NONE"})));
             s.add(new Spec(RecordViewBenchmark.class, "readAll", Map.of("payloadSize", new String[] {"16", "1024"})));
+            s.add(new Spec(JpegHeaderBenchmark.class, "parse",
+                    Map.of("image", new String[] {"BASELINE", "PROGRESSIVE", "PNG"})));
+            s.add(new Spec(MjpegMultipartBenchmark.class, "decodeStream",
+                    Map.of("framing", new String[] {"LENGTH", "BOUNDARY"}, "transfer", new String[] {"IDENTITY", "CHUNKED"})));
+            s.add(new Spec(Mp4DemuxBenchmark.class, "demuxPass|open", Map.of()));
         }
         return s;
     }
