@@ -8,6 +8,7 @@ import dev.edgeagent.agent.config.Modality;
 import dev.edgeagent.agent.decode.GnssFixDecoder;
 import dev.edgeagent.agent.decode.ImuSampleDecoder;
 import dev.edgeagent.agent.decode.LidarPointCloudDecoder;
+import dev.edgeagent.agent.decode.VideoKeyframeDecoder;
 import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
 import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
 import dev.edgeagent.protocols.lidar.velodyne.VelodyneSweepAssembler;
@@ -53,6 +54,7 @@ final class Decoders {
             case GNSS_FRAME -> new GnssFixDecoder(stream.id(), false, new BadInputLog(stats, "GNSS frames of stream " + stream.id()));
             case GPSD_JSON -> new GnssFixDecoder(stream.id(), true, BadInputListener.IGNORE);
             case IMU_SAMPLE -> new ImuSampleDecoder();
+            case H264 -> new VideoKeyframeDecoder();
             default -> null;
         };
     }

@@ -5,6 +5,10 @@ import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.AgentConfig.SourceConfig;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.config.ReplayFormats;
+import dev.edgeagent.protocols.camera.ImageSequenceSettings;
+import dev.edgeagent.protocols.camera.ImageSequenceSource;
+import dev.edgeagent.protocols.camera.Mp4H264ReplaySource;
+import dev.edgeagent.protocols.camera.Mp4ReplaySettings;
 import dev.edgeagent.protocols.gnss.GnssReplaySettings;
 import dev.edgeagent.protocols.gnss.GnssStreamReplaySource;
 import dev.edgeagent.protocols.imu.ImuCsvMapping;
@@ -33,6 +37,23 @@ final class ReplaySources {
 
     static AgentConfig.ReplayFormat format(SourceConfig s) {
         return ReplayFormats.of(s);
+    }
+
+    /** A directory of JPEG/PNG frames; an EuRoC camera folder (data.csv + data/) gives each frame its time. */
+    static SourceHandle images(StreamConfig stream, RecordSink sink, StreamStats stats, EpochNanoClock clock,
+                               boolean once, long alreadyCaptured) {
+        SourceConfig s = stream.source();
+        Path dir = s.directory().orElseThrow();
+        ReplayPacing pacing = once || s.timing() == AgentConfig.ReplayTiming.max
+                ? ReplayPacing.asFastAsPossible() : ReplayPacing.originalTiming(s.speed());
+        boolean euroc = java.nio.file.Files.isRegularFile(dir.resolve("data.csv"));
+        ImageSequenceSettings settings = (euroc ? ImageSequenceSettings.ofEurocCsv(dir.resolve("data.csv"), stream.id())
+                : ImageSequenceSettings.ofDirectory(dir, stream.id())).withPacing(pacing).withLoop(s.loop());
+        ImageSequenceSource source = new ImageSequenceSource(settings, sink, new BadInputLog(stats, dir.toString()),
+                clock, SystemNanoClock.INSTANCE);
+        source.skipRecords(alreadyCaptured);
+        return new SourceHandle(source, (euroc ? "EuRoC camera " : "image directory ") + dir + ", " + pacing,
+                !s.loop(), () -> source.exhausted() ? "done" : "replaying", () -> 0, source::nanosUntilDue);
     }
 
     /**
@@ -66,7 +87,13 @@ final class ReplaySources {
                         .withLoop(s.loop()), sink, badInput, clock, SystemNanoClock.INSTANCE);
                 description = "IMU CSV (" + s.columns() + " columns) " + file;
             }
-            case mp4 -> throw new UnsupportedOperationException("mp4 replay is not wired yet");
+            case mp4 -> {
+                // an MP4 carries times relative to its start: they are placed at the agent's start
+                source = new Mp4H264ReplaySource(Mp4ReplaySettings.of(file).withKey(stream.id())
+                        .withBaseTimeNs(clock.nanoTime()).withPacing(pacing).withLoop(s.loop()),
+                        sink, badInput, clock, SystemNanoClock.INSTANCE);
+                description = "MP4 H.264 " + file;
+            }
             default -> {
                 Set<Integer> ports = new TreeSet<>(s.ports().orElse(List.of()));
                 source = new PcapReplaySource(new PcapReplaySettings(file, ports, pacing, s.loop(),

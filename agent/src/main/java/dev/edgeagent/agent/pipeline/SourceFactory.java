@@ -8,6 +8,8 @@ import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.protocols.source.RecordSink;
 import dev.edgeagent.protocols.source.mqtt.MqttSourceSettings;
 import dev.edgeagent.agent.config.HostPort;
+import dev.edgeagent.protocols.camera.MjpegHttpSettings;
+import dev.edgeagent.protocols.camera.MjpegHttpSource;
 import dev.edgeagent.protocols.gnss.GpsdClientSettings;
 import dev.edgeagent.protocols.gnss.GpsdClientSource;
 import dev.edgeagent.protocols.source.socketcan.SocketCanSettings;
@@ -64,7 +66,8 @@ final class SourceFactory {
             case socketcan -> socketCan(stream, sink, stats);
             case udp -> udp(stream, sink, stats);
             case gpsd -> gpsd(stream, sink, stats);
-            default -> throw new UnsupportedOperationException("source type " + s.type() + " is not wired yet");
+            case images -> ReplaySources.images(stream, sink, stats, clock, once, alreadyCaptured);
+            case mjpeg -> mjpeg(stream, sink, stats);
         };
     }
 
@@ -107,6 +110,15 @@ final class SourceFactory {
         return new SourceHandle(source, "gpsd " + at.getHostString() + ":" + at.getPort(), false,
                 () -> source.connected() ? "connected" : source.lastError() == null ? "connecting"
                         : "disconnected: " + source.lastError());
+    }
+
+    /** An IP camera's MJPEG stream over HTTP: one record per JPEG frame, reconnecting by itself. */
+    private SourceHandle mjpeg(StreamConfig stream, RecordSink sink, StreamStats stats) {
+        java.net.URI url = java.net.URI.create(stream.source().endpoint().orElseThrow());
+        MjpegHttpSource source = new MjpegHttpSource(MjpegHttpSettings.of(url, stream.id()), sink,
+                new BadInputLog(stats, url.toString()), clock);
+        return new SourceHandle(source, "mjpeg " + url, false, () -> source.streaming() ? "streaming"
+                : source.lastError() == null ? "connecting" : "disconnected: " + source.lastError());
     }
 
     /** Live SocketCAN (javacan); untested on the build machines, which have no vcan. */

@@ -12,6 +12,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.mp4parser.IsoFile;
 import org.mp4parser.PropertyBoxParserImpl;
+
+import java.util.Properties;
 import org.mp4parser.boxes.iso14496.part12.ChunkOffsetBox;
 import org.mp4parser.boxes.iso14496.part12.CompositionTimeToSample;
 import org.mp4parser.boxes.iso14496.part12.MovieBox;
@@ -162,13 +164,35 @@ public final class Mp4H264Demuxer implements AutoCloseable {
         }
     }
 
+    private static volatile Properties boxTypes;
+
+    /**
+     * isoparser's box type table, loaded through this class's loader: its default constructor asks the system
+     * class loader, which does not see the application's jars when it runs from the packaged Quarkus app.
+     */
+    private static Properties boxTypes() throws IOException {
+        Properties p = boxTypes;
+        if (p == null) {
+            p = new Properties();
+            try (java.io.InputStream in = PropertyBoxParserImpl.class.getClassLoader()
+                    .getResourceAsStream("isoparser2-default.properties")) {
+                if (in == null) {
+                    throw new IOException("isoparser2-default.properties is not on the class path of isoparser");
+                }
+                p.load(in);
+            }
+            boxTypes = p;
+        }
+        return p;
+    }
+
     private static Mp4H264Demuxer build(Path file, FileChannel channel) throws IOException {
         checkTopLevel(file, channel);
         final MovieBox moov;
         try {
             // a separate channel for isoparser: IsoFile.close() closes it, and parsing moves its position
             final IsoFile iso = new IsoFile(FileChannel.open(file, StandardOpenOption.READ),
-                    new PropertyBoxParserImpl().skippingBoxes("mdat"));
+                    new PropertyBoxParserImpl(boxTypes()).skippingBoxes("mdat"));
             try {
                 moov = iso.getMovieBox();
             } finally {
