@@ -20,10 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Messages the encoder writes, read back by protobuf-java's generic parser through the schema the batch carries. */
-class FoxgloveEncoderTest {
+public class FoxgloveEncoderTest {
 
     /** What a reader does with an MCAP protobuf schema: build the descriptors from the FileDescriptorSet. */
-    static Descriptors.Descriptor descriptor(DerivedSchema schema) throws Exception {
+    public static Descriptors.Descriptor descriptor(DerivedSchema schema) throws Exception {
         FileDescriptorSet set = FileDescriptorSet.parseFrom(schema.data());
         Map<String, Descriptors.FileDescriptor> built = new HashMap<>();
         Descriptors.FileDescriptor last = null;
