@@ -41,11 +41,11 @@ class AgentCommandLineIT {
                   streams:
                     - id: s
                       modality: can
-                      source: {type: socketcan}
+                      source: {type: flexray}
                 """);
         try (AgentProcess agent = AgentProcess.start(dir, Map.of(), "--config", config.toString())) {
             assertEquals(2, agent.waitFor(60));
-            assertTrue(agent.output().contains("agent.streams[0].source.type = \"socketcan\""), agent.output());
+            assertTrue(agent.output().contains("agent.streams[0].source.type = \"flexray\""), agent.output());
             assertTrue(agent.output().contains("allowed values"), agent.output());
         }
     }
