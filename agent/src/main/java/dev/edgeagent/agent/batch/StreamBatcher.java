@@ -264,6 +264,11 @@ public final class StreamBatcher implements Agent {
         return stream.streamId();
     }
 
+    /** The stream's decoder (its counters are read from any thread: values may lag), or null. */
+    public dev.edgeagent.agent.decode.RecordDecoder decoder() {
+        return stream.decoder();
+    }
+
     @Override
     public String roleName() {
         return "batcher-" + stream.streamId();

@@ -161,6 +161,11 @@ public final class RecordView {
         return sensorTimeNs;
     }
 
+    /** The record's time: the sensor's where it has one, else the receive time (what MCAP publish times use). */
+    public long timeNs() {
+        return hasSensorTime() ? sensorTimeNs : receiveWallNs;
+    }
+
     public long receiveWallNs() {
         return receiveWallNs;
     }

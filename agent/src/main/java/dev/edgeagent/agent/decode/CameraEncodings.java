@@ -21,7 +21,7 @@ public final class CameraEncodings {
         @Override
         public int encode(RecordView r, String frameId, FoxgloveEncoder encoder) {
             DirectBuffer p = r.payload();
-            return encoder.compressedImage(time(r), frameId, imageFormat(p), p, 0, p.capacity());
+            return encoder.compressedImage(r.timeNs(), frameId, imageFormat(p), p, 0, p.capacity());
         }
     };
 
@@ -35,13 +35,9 @@ public final class CameraEncodings {
         @Override
         public int encode(RecordView r, String frameId, FoxgloveEncoder encoder) {
             DirectBuffer p = r.payload();
-            return encoder.compressedVideo(time(r), frameId, "h264", p, 0, p.capacity());
+            return encoder.compressedVideo(r.timeNs(), frameId, "h264", p, 0, p.capacity());
         }
     };
-
-    static long time(RecordView r) {
-        return r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
-    }
 
     /** "jpeg", "png", or "unknown" (the bytes are kept; a viewer shows what it can). */
     static String imageFormat(DirectBuffer p) {

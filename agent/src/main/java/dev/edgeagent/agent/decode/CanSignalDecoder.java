@@ -63,7 +63,7 @@ public final class CanSignalDecoder implements RecordDecoder {
             return;   // a multiplexed message whose mux value selects no signal
         }
         int channel = out.channel(channelNames[m.index()], schemas[m.index()]);
-        long time = r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
+        long time = r.timeNs();
         out.write(channel, r.sequence(), r.receiveWallNs(), time, json.buffer, 0, json.length);
         decodedMessages++;
     }

@@ -120,7 +120,7 @@ public final class GnssFixDecoder implements RecordDecoder {
         try {
             RecordView r = current;
             long utc = f.utcTimeNs();
-            long time = utc != GnssFix.NO_TIME ? utc : r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
+            long time = utc != GnssFix.NO_TIME ? utc : r.timeNs();
             double altitude = Double.isFinite(f.altitudeEllipsoidM()) ? f.altitudeEllipsoidM() : f.altitudeMslM;
             double[] cov = null;
             int covType = 0;

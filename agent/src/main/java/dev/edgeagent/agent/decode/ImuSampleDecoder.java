@@ -50,7 +50,7 @@ public final class ImuSampleDecoder implements RecordDecoder {
             json.number("mag_x_ut", sample.magX).number("mag_y_ut", sample.magY).number("mag_z_ut", sample.magZ);
         }
         json.end();
-        long time = r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
+        long time = r.timeNs();
         out.write(out.channel("imu", SCHEMA), r.sequence(), r.receiveWallNs(), time, json.buffer, 0, json.length);
         written++;
     }

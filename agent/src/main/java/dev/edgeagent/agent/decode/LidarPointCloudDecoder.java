@@ -58,9 +58,8 @@ public final class LidarPointCloudDecoder implements RecordDecoder {
     public void decode(RecordView r, DerivedOutput output) throws IOException {
         out = output;
         current = r;
-        long captured = r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
         try {
-            assembler.accept(r.payload(), 0, r.payload().capacity(), captured, SweepAssembler.ANY_PORT);
+            assembler.accept(r.payload(), 0, r.payload().capacity(), r.timeNs(), SweepAssembler.ANY_PORT);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -90,7 +89,7 @@ public final class LidarPointCloudDecoder implements RecordDecoder {
             // the sweep's own time where it is a real clock; the capture time of its last packet otherwise
             long time = info.timeBase() == TimeBase.UTC
                     || (info.timeBase() == TimeBase.SENSOR_CLOCK && info.startTimeNs() > YEAR_2000_NS)
-                    ? info.startTimeNs() : (r.hasSensorTime() ? r.sensorTimeNs() : log);
+                    ? info.startTimeNs() : r.timeNs();
             int length = encoder.pointCloud(time, frameId, PointLayout.XYZ_INTENSITY_RING_TIME, points, 0,
                     n * PointLayout.STRIDE);
             long seq = info.sweepIndex();

@@ -29,7 +29,7 @@ public final class VideoKeyframeDecoder implements RecordDecoder {
         if (!H264.isKeyframe(r.payload(), 0, r.payload().capacity())) {
             return;
         }
-        long time = r.hasSensorTime() ? r.sensorTimeNs() : r.receiveWallNs();
+        long time = r.timeNs();
         json.begin().integer("sequence", r.sequence()).integer("time_ns", time)
                 .integer("bytes", r.payload().capacity()).end();
         out.write(out.channel("keyframes", SCHEMA), keyframes++, r.receiveWallNs(), time, json.buffer, 0, json.length);

@@ -41,7 +41,22 @@ public final class AgentMetrics {
                 .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
     }
 
+    /** What the stream's decoder derived and could not decode: edgeagent_decode_total{stream,counter}. */
+    private void bindDecoder(StreamRuntime s) {
+        var decoder = s.batcher().decoder();
+        if (decoder == null) {
+            return;
+        }
+        for (String name : decoder.counters().keySet()) {
+            FunctionCounter.builder("edgeagent.decode", decoder, d -> d.counters().getOrDefault(name, 0L))
+                    .tags(Tags.of("stream", s.id(), "counter", name))
+                    .description("decoding stage counts per stream (sweeps, lost packets, decoded frames, unknown ids, ...)")
+                    .register(registry);
+        }
+    }
+
     private void bindStream(StreamRuntime s) {
+        bindDecoder(s);
         Tags tags = Tags.of("stream", s.id(), "modality", s.config().modality().name(), "tier", s.tier());
         var stats = s.stats();
         FunctionCounter.builder("edgeagent.capture.records", stats, x -> x.records()).tags(tags)

@@ -39,13 +39,18 @@ final class ReplaySources {
         return ReplayFormats.of(s);
     }
 
+    /** --once plays as fast as possible, whatever the configured timing. */
+    private static ReplayPacing pacing(SourceConfig s, boolean once) {
+        return once || s.timing() == AgentConfig.ReplayTiming.max
+                ? ReplayPacing.asFastAsPossible() : ReplayPacing.originalTiming(s.speed());
+    }
+
     /** A directory of JPEG/PNG frames; an EuRoC camera folder (data.csv + data/) gives each frame its time. */
     static SourceHandle images(StreamConfig stream, RecordSink sink, StreamStats stats, EpochNanoClock clock,
                                boolean once, long alreadyCaptured) {
         SourceConfig s = stream.source();
         Path dir = s.directory().orElseThrow();
-        ReplayPacing pacing = once || s.timing() == AgentConfig.ReplayTiming.max
-                ? ReplayPacing.asFastAsPossible() : ReplayPacing.originalTiming(s.speed());
+        ReplayPacing pacing = pacing(s, once);
         boolean euroc = java.nio.file.Files.isRegularFile(dir.resolve("data.csv"));
         ImageSequenceSettings settings = (euroc ? ImageSequenceSettings.ofEurocCsv(dir.resolve("data.csv"), stream.id())
                 : ImageSequenceSettings.ofDirectory(dir, stream.id())).withPacing(pacing).withLoop(s.loop());
@@ -64,8 +69,7 @@ final class ReplaySources {
                                boolean once, long alreadyCaptured) {
         SourceConfig s = stream.source();
         Path file = s.file().orElseThrow();
-        ReplayPacing pacing = once || s.timing() == AgentConfig.ReplayTiming.max
-                ? ReplayPacing.asFastAsPossible() : ReplayPacing.originalTiming(s.speed());
+        ReplayPacing pacing = pacing(s, once);
         BadInputLog badInput = new BadInputLog(stats, file.toString());
         ReplaySource source;
         String description;
