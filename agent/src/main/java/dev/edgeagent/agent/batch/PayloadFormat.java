@@ -31,6 +31,8 @@ public enum PayloadFormat {
             "One encoded camera frame per message (JPEG or PNG), byte for byte.\n"),
     H264("h264-annexb", "H264AccessUnit",
             "One H.264 access unit per message in Annex B (start codes), SPS/PPS before each keyframe.\n"),
+    DERIVED("json", "Derived",
+            "Records a transform derived (written under their own schema, see the channel's schema record).\n"),
     SYNTHETIC("synthetic", "SyntheticRecord",
             "Synthetic load record: u64 LE sequence, u64 LE generation time ns, then a filler pattern.\n");
 

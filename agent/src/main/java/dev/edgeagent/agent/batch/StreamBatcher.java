@@ -190,7 +190,7 @@ public final class StreamBatcher implements Agent {
                 lastSensorNs = sensor;
             }
             int channel = channelFor(r.key());
-            if (stream.primary() != null) {
+            if (stream.primary() != null && !stream.primary().passThrough()) {
                 int length = stream.primary().encode(r, stream.streamId(), encoder);
                 mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
                         encoder.buffer(), 0, length);

@@ -19,4 +19,29 @@ public interface PrimaryEncoding {
      * @return the message length
      */
     int encode(RecordView record, String frameId, FoxgloveEncoder encoder);
+
+    /** True when the payload is the message as it is ({@link #encode} is then not called). */
+    default boolean passThrough() {
+        return false;
+    }
+
+    /** Records that already are messages of {@code schema} (a derived stream's JSON): written unchanged. */
+    static PrimaryEncoding passThrough(DerivedSchema schema) {
+        return new PrimaryEncoding() {
+            @Override
+            public DerivedSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public int encode(RecordView record, String frameId, FoxgloveEncoder encoder) {
+                throw new UnsupportedOperationException("pass-through");
+            }
+
+            @Override
+            public boolean passThrough() {
+                return true;
+            }
+        };
+    }
 }

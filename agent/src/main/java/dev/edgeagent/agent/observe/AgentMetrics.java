@@ -57,7 +57,7 @@ public final class AgentMetrics {
 
     private void bindStream(StreamRuntime s) {
         bindDecoder(s);
-        Tags tags = Tags.of("stream", s.id(), "modality", s.config().modality().name(), "tier", s.tier());
+        Tags tags = Tags.of("stream", s.id(), "modality", s.modality(), "tier", s.tier());
         var stats = s.stats();
         FunctionCounter.builder("edgeagent.capture.records", stats, x -> x.records()).tags(tags)
                 .description("records durably appended to the stream's capture queue").register(registry);
@@ -116,7 +116,7 @@ public final class AgentMetrics {
                 if (errorKindsRegistered.add(s.id() + "\0" + e.getKey())) {
                     LongAdder adder = e.getValue();
                     FunctionCounter.builder("edgeagent.input.errors", adder, LongAdder::sum)
-                            .tags("stream", s.id(), "modality", s.config().modality().name(), "tier", s.tier(),
+                            .tags("stream", s.id(), "modality", s.modality(), "tier", s.tier(),
                                     "kind", e.getKey())
                             .description("bad input skipped (counted, logged; the rest of the stream goes on)")
                             .register(registry);

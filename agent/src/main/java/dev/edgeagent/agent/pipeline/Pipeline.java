@@ -10,6 +10,18 @@ import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.config.ConfigException;
 import dev.edgeagent.agent.config.LoadedConfig;
+import dev.edgeagent.agent.audit.AuditLog;
+import dev.edgeagent.agent.config.Modality;
+import dev.edgeagent.agent.config.Tier;
+import dev.edgeagent.agent.decode.DerivedSchema;
+import dev.edgeagent.agent.decode.PrimaryEncoding;
+import dev.edgeagent.agent.signal.SignalExtractor;
+import dev.edgeagent.agent.signal.SignalExtractors;
+import dev.edgeagent.agent.stage.DerivedStream;
+import dev.edgeagent.agent.stage.StageContext;
+import dev.edgeagent.agent.stage.Stages;
+import dev.edgeagent.agent.stage.Transform;
+import dev.edgeagent.agent.stage.TransformFactory;
 import dev.edgeagent.agent.upload.UploadTarget;
 import dev.edgeagent.agent.upload.Uploader;
 import org.agrona.ErrorHandler;
@@ -48,6 +60,9 @@ public final class Pipeline implements AutoCloseable {
     private final UploadTarget target;
     private final List<AgentRunner> sourceRunners = new ArrayList<>();
     private final List<AgentRunner> batcherRunners = new ArrayList<>();
+    private final List<Transform> transforms = new ArrayList<>();
+    private final List<AgentRunner> transformRunners = new ArrayList<>();
+    private AuditLog audit;
     private AgentRunner uploaderRunner;
 
     /** The agent's threads by what they do: source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader. */
@@ -56,11 +71,17 @@ public final class Pipeline implements AutoCloseable {
     private volatile boolean started;
     private long startedNs;
 
-    /** A stream as it runs: its queue and counters, its source (absent when not started) and batcher. */
-    public record StreamRuntime(StreamConfig config, String tier, StreamStats stats, CaptureQueue queue,
-                                SourceHandle source, StreamBatcher batcher) {
-        public String id() {
-            return config.id();
+    /**
+     * A stream as it runs: its queue and counters, its source (absent when not started, and for a derived
+     * stream, which a transform writes) and batcher.
+     *
+     * @param config the stream's configuration; null for a derived stream
+     */
+    public record StreamRuntime(String id, String modality, String tier, PayloadFormat format, StreamConfig config,
+                                StreamStats stats, CaptureQueue queue, SourceHandle source, StreamBatcher batcher) {
+        /** True for a stream a transform writes (quality events, features, aligned sets, previews). */
+        public boolean derived() {
+            return config == null;
         }
     }
 
@@ -99,13 +120,88 @@ public final class Pipeline implements AutoCloseable {
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
                         Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
-                streams.add(new StreamRuntime(sc, tier, stats, queue, source,
+                streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
                         new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             }
-        } catch (RuntimeException e) {
+            this.audit = AuditLog.open(config.dataDir());
+            StageBuilder stages = new StageBuilder(batchSettings, agentVersion, clock);
+            for (TransformFactory f : Stages.all()) {
+                transforms.addAll(f.create(stages));
+            }
+        } catch (RuntimeException | IOException e) {
             closeQueues();
             target.close();
+            if (audit != null) {
+                audit.close();
+            }
             throw e;
+        }
+    }
+
+    /** What transform factories see while the pipeline is built; derived streams join {@link #streams}. */
+    private final class StageBuilder implements StageContext {
+        private final BatchSettings batchSettings;
+        private final String agentVersion;
+        private final EpochNanoClock clock;
+
+        StageBuilder(BatchSettings batchSettings, String agentVersion, EpochNanoClock clock) {
+            this.batchSettings = batchSettings;
+            this.agentVersion = agentVersion;
+            this.clock = clock;
+        }
+
+        private StreamRuntime configured(String id) {
+            for (StreamRuntime s : streams) {
+                if (s.id().equals(id) && !s.derived()) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("no configured stream " + id);
+        }
+
+        @Override public AgentConfig config() { return config; }
+        @Override public java.nio.file.Path dataDir() { return config.dataDir(); }
+        @Override public EpochNanoClock clock() { return clock; }
+        @Override public AuditLog audit() { return audit; }
+        @Override public CaptureQueue queue(String id) { return configured(id).queue(); }
+        @Override public StreamStats stats(String id) { return configured(id).stats(); }
+        @Override public PayloadFormat format(String id) { return configured(id).format(); }
+        @Override public Modality modality(String id) { return configured(id).config().modality(); }
+        @Override public Tier tier(String id) { return Tier.valueOf(configured(id).tier()); }
+
+        @Override
+        public List<String> streamIds() {
+            List<String> ids = new ArrayList<>();
+            for (StreamRuntime s : streams) {
+                if (!s.derived()) {
+                    ids.add(s.id());
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public SignalExtractor signals(String id) {
+            StreamRuntime s = configured(id);
+            return SignalExtractors.create(s.config(), s.format(), s.stats());
+        }
+
+        @Override
+        public DerivedStream derivedStream(String id, Modality modality, Tier tier, List<String> tags, DerivedSchema schema) {
+            for (StreamRuntime s : streams) {
+                if (s.id().equals(id)) {
+                    throw new ConfigException(loaded.source(), List.of("derived stream \"" + id
+                            + "\" has the id of another stream: expected a unique id"));
+                }
+            }
+            StreamStats stats = new StreamStats(id);
+            CaptureQueue queue = new CaptureQueue(config.dataDir(), id, config.capture().rollCycle(),
+                    CaptureQueue.chunkBytesFor(4 << 20, config.capture().chunkBytes().asLongValue()), stats);
+            BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, PayloadFormat.DERIVED,
+                    config.deviceId(), agentVersion, loaded.configHash(), PrimaryEncoding.passThrough(schema), null);
+            streams.add(new StreamRuntime(id, modality.name(), tier.name(), PayloadFormat.DERIVED, null, stats, queue, null,
+                    new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+            return new DerivedStream(id, tier.name(), queue.newSink(), stats);
         }
     }
 
@@ -148,6 +244,12 @@ public final class Pipeline implements AutoCloseable {
                 batcherRunners.add(startOnThread(new SleepingMillisIdleStrategy(5), errors, agent, "batcher-" + i));
                 track("batcher-" + i, batcherRunners.get(batcherRunners.size() - 1));
             }
+        }
+        if (!transforms.isEmpty()) {
+            // one thread for all transforms: they are light next to capture and batching
+            Agent agent = transforms.size() == 1 ? transforms.get(0) : new CompositeAgent(new ArrayList<Agent>(transforms));
+            transformRunners.add(startOnThread(new SleepingMillisIdleStrategy(2), errors, agent, "transform-0"));
+            track("transform-0", transformRunners.get(0));
         }
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
         track("uploader", uploaderRunner);
@@ -261,6 +363,7 @@ public final class Pipeline implements AutoCloseable {
 
     private List<AgentRunner> allRunners() {
         List<AgentRunner> all = new ArrayList<>(sourceRunners);
+        all.addAll(transformRunners);
         all.addAll(batcherRunners);
         if (uploaderRunner != null) {
             all.add(uploaderRunner);
@@ -290,7 +393,9 @@ public final class Pipeline implements AutoCloseable {
         String failure = null;
         long sealed = -1;
         long uploaded = -1;
-        if (!flush(deadline)) {
+        if (!drainTransforms(deadline)) {
+            failure = "transforms not drained within " + timeout.toSeconds() + " s";
+        } else if (!flush(deadline)) {
             failure = "batches not sealed within " + timeout.toSeconds() + " s";
         } else {
             sealed = System.nanoTime();
@@ -345,6 +450,31 @@ public final class Pipeline implements AutoCloseable {
         sourceRunners.clear();
     }
 
+    /** Tells every transform that input has ended and waits until each has emitted and flushed all it holds. */
+    private boolean drainTransforms(long deadlineNs) throws InterruptedException {
+        for (Transform t : transforms) {
+            t.endOfInput();
+        }
+        for (Transform t : transforms) {
+            while (!t.drained()) {
+                if (System.nanoTime() > deadlineNs || transformRunners.isEmpty()) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        }
+        return true;
+    }
+
+    /** The pipeline's transforms (quality checks, features, alignment, triggers, ...). */
+    public List<Transform> transforms() {
+        return transforms;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
     /** Asks every batcher to seal what is captured so far, and waits until they have or the deadline. */
     private boolean flush(long deadlineNs) throws InterruptedException {
         long[] targets = new long[streams.size()];
@@ -372,6 +502,14 @@ public final class Pipeline implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         stopSources();
         try {
+            if (started && !transformRunners.isEmpty() && !drainTransforms(System.nanoTime() + TimeUnit.SECONDS.toNanos(2))) {
+                LOG.log(Level.WARNING, "shutdown: transforms not drained in time; they continue from their checkpoints"
+                        + " at the next start");
+            }
+            for (AgentRunner r : transformRunners) {
+                r.close();
+            }
+            transformRunners.clear();
             if (started && !flush(deadline)) {
                 LOG.log(Level.WARNING, "shutdown: not every batch sealed in time; the records stay in their"
                         + " queues and are batched at the next start");
@@ -393,6 +531,13 @@ public final class Pipeline implements AutoCloseable {
             LOG.log(Level.WARNING, "closing upload target: " + e);
         }
         closeQueues();
+        if (audit != null) {
+            try {
+                audit.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing audit log: " + e);
+            }
+        }
         started = false;
     }
 
