@@ -202,7 +202,7 @@ public final class SignalExtractors {
         private final StringBuilder path = new StringBuilder();
         private byte[] bytes = new byte[256];
 
-        JsonNumbers(boolean gpsd) {
+        public JsonNumbers(boolean gpsd) {
             this.gpsd = gpsd;
         }
 
