@@ -57,7 +57,7 @@ public final class SignalExtractors {
     public static final class Can implements SignalExtractor {
         private final SignalNames names = new SignalNames();
         private final DbcDecoder decoder;
-        private final int[][] ids;   // [message index][signal index] -> signal id
+        private final int[] ids;   // DbcSignal.index() (dense over the database) -> signal id
         private final SignalVisitor visitor = this::onSignal;
         private SignalSink sink;
         private long time;
@@ -65,19 +65,22 @@ public final class SignalExtractors {
 
         public Can(DbcDatabase db) {
             this.decoder = new DbcDecoder(db);
-            this.ids = new int[db.messages().size()][];
+            int total = 0;
             for (DbcMessage m : db.messages()) {
-                int[] row = new int[m.signals().size()];
-                for (int i = 0; i < row.length; i++) {
-                    DbcSignal s = m.signals().get(i);
-                    row[i] = names.id(m.name() + "." + s.name(), s.unit());
+                for (DbcSignal s : m.signals()) {
+                    total = Math.max(total, s.index() + 1);
                 }
-                ids[m.index()] = row;
+            }
+            this.ids = new int[total];
+            for (DbcMessage m : db.messages()) {
+                for (DbcSignal s : m.signals()) {
+                    ids[s.index()] = names.id(m.name() + "." + s.name(), s.unit());
+                }
             }
         }
 
         private void onSignal(DbcMessage m, DbcSignal s, long raw, double physical, String label, boolean outOfRange) {
-            sink.signal(ids[m.index()][m.signals().indexOf(s)], physical, time);
+            sink.signal(ids[s.index()], physical, time);
             count++;
         }
 
@@ -229,6 +232,13 @@ public final class SignalExtractors {
                 bytes = new byte[Math.max(length, bytes.length * 2)];
             }
             r.payload().getBytes(0, bytes, 0, length);
+            int start = 0;
+            while (start < length && (bytes[start] == ' ' || bytes[start] == '\t' || bytes[start] == '\r' || bytes[start] == '\n')) {
+                start++;
+            }
+            if (start == length || bytes[start] != '{') {
+                return 0;   // not a JSON object (binary telemetry, text): no signals, and no exception per record
+            }
             long t = r.timeNs();
             int count = 0;
             try (JsonParser p = FACTORY.createParser(bytes, 0, length)) {
