@@ -1,0 +1,186 @@
+package dev.edgeagent.agent.preprocess;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeagent.agent.config.AgentConfigLoader;
+import dev.edgeagent.agent.config.LoadedConfig;
+import dev.edgeagent.agent.observe.AgentMetrics;
+import dev.edgeagent.agent.pipeline.OnceReport;
+import dev.edgeagent.agent.pipeline.Pipeline;
+import dev.edgeagent.agent.testing.IndependentCaptures;
+import dev.edgeagent.agent.testing.UploadedBatches;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 7 acceptance 1 and 2 through a real pipeline (replay sources, capture queues, the transform thread,
+ * batching, the local upload target): window features over the Honda CAN log and the x-io IMU CSV equal
+ * what this test computes from the files itself; injected faults each give exactly one quality event of the
+ * right kind while every record is still uploaded.
+ */
+class PreprocessPipelineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CANDUMP = Pattern.compile("^\\((\\d+)\\.(\\d{6})\\) (\\S+) ([0-9A-Fa-f]{3})#([0-9A-Fa-f]*)$");
+
+    @TempDir
+    Path dir;
+
+    private UploadedBatches run(String yaml, SimpleMeterRegistry registry) throws Exception {
+        LoadedConfig config = AgentConfigLoader.parse("preprocess.yaml", yaml, Map.of());
+        try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
+            new AgentMetrics(registry, pipeline);
+            pipeline.start();
+            OnceReport report = pipeline.runOnce(Duration.ofSeconds(120));
+            assertTrue(report.ok(), report.render());
+        }
+        return UploadedBatches.read(dir.resolve("upload"));
+    }
+
+    /** A value at its event time. */
+    record Sample(long timeNs, double value) {
+    }
+
+    @Test
+    void windowFeaturesEqualAnIndependentComputation() throws Exception {
+        Path can = IndependentCaptures.sample("can/honda_civic_typer_2019_turnonanddrive.candump.log");
+        Path imu = IndependentCaptures.sample("imu/xio_fusion_sensor_data.csv");
+        Path dbc = IndependentCaptures.sample("../config/dbc/honda_civic_hatchback_ex_2017_can_generated.dbc");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        UploadedBatches up = run("""
+                agent:
+                  device-id: d1
+                  data-dir: %s/data
+                  streams:
+                    - id: can
+                      modality: can
+                      source: {type: replay, file: %s, timing: max}
+                      decode: {dbc: %s}
+                      preprocess:
+                        features:
+                          - {signals: [ENGINE_DATA.XMISSION_SPEED, POWERTRAIN_DATA.ENGINE_RPM], window: 1s, allowed-lateness: 2s, quantiles: [0.5, 0.95]}
+                    - id: imu
+                      modality: imu
+                      source: {type: replay, file: %s, timing: max, columns: xio}
+                      preprocess:
+                        features:
+                          - {signals: [accel.x, gyro.z], window: 2s, hop: 500ms, allowed-lateness: 100ms}
+                  upload: {target: "file:%s/upload"}
+                """.formatted(dir, can, dbc, imu, dir), registry);
+
+        // CAN: values decoded here by hand from the candump text (Motorola 16-bit big-endian fields), at the
+        // kernel timestamps of the log
+        Map<String, List<Sample>> canValues = new HashMap<>();
+        for (String line : Files.readAllLines(can, StandardCharsets.US_ASCII)) {
+            Matcher m = CANDUMP.matcher(line.trim());
+            if (!m.matches()) {
+                continue;
+            }
+            long t = Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(m.group(2)) * 1000L;
+            int id = Integer.parseInt(m.group(4), 16);
+            byte[] d = java.util.HexFormat.of().parseHex(m.group(5));
+            if (id == 0x158 && d.length == 8) {
+                canValues.computeIfAbsent("ENGINE_DATA.XMISSION_SPEED", k -> new ArrayList<>())
+                        .add(new Sample(t, (((d[0] & 0xff) << 8) | (d[1] & 0xff)) * 0.01));
+            } else if (id == 0x17C && d.length == 8) {
+                canValues.computeIfAbsent("POWERTRAIN_DATA.ENGINE_RPM", k -> new ArrayList<>())
+                        .add(new Sample(t, ((d[2] & 0xff) << 8) | (d[3] & 0xff)));
+            }
+        }
+        assertTrue(canValues.get("POWERTRAIN_DATA.ENGINE_RPM").size() > 1000);
+        int canWindows = compare(up.stream("can-features"), canValues, 1_000_000_000L, 1_000_000_000L, "1s");
+        assertTrue(canWindows >= 2 * 10, "windows compared: " + canWindows);
+
+        // IMU: the CSV's own numbers in SI units (deg/s -> rad/s, g -> m/s^2), at the times of the uploaded records
+        List<String> rows = Files.readAllLines(imu);
+        List<UploadedBatches.Message> raw = up.stream("imu");
+        assertEquals(rows.size() - 1, raw.size());
+        Map<String, List<Sample>> imuValues = new HashMap<>();
+        for (int i = 1; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            long t = raw.get(i - 1).publishTime();
+            imuValues.computeIfAbsent("accel.x", k -> new ArrayList<>()).add(new Sample(t, Double.parseDouble(f[4]) * 9.80665));
+            imuValues.computeIfAbsent("gyro.z", k -> new ArrayList<>()).add(new Sample(t, Double.parseDouble(f[3]) * Math.PI / 180));
+        }
+        int imuWindows = compare(up.stream("imu-features"), imuValues, 2_000_000_000L, 500_000_000L, "2s@500ms");
+        assertTrue(imuWindows >= 2 * 4 * 100, "windows compared: " + imuWindows);
+        assertEquals(0.0, registry.get("edgeagent.features.late").tag("stream", "imu").functionCounter().count());
+        assertEquals(up.stream("imu-features").size(),
+                registry.get("edgeagent.features.windows").tag("stream", "imu").functionCounter().count());
+    }
+
+    /** Compares every emitted window with the same window computed here; returns how many were compared. */
+    private static int compare(List<UploadedBatches.Message> results, Map<String, List<Sample>> values, long w, long h,
+                               String label) throws Exception {
+        Map<String, TreeMap<Long, List<Sample>>> expected = new HashMap<>();
+        values.forEach((signal, samples) -> {
+            TreeMap<Long, List<Sample>> windows = new TreeMap<>();
+            for (Sample s : samples) {
+                for (long k = Math.floorDiv(s.timeNs() - w, h) + 1; k <= Math.floorDiv(s.timeNs(), h); k++) {
+                    windows.computeIfAbsent(k * h, x -> new ArrayList<>()).add(s);
+                }
+            }
+            expected.put(signal, windows);
+        });
+        Map<String, Integer> seen = new HashMap<>();
+        for (UploadedBatches.Message m : results) {
+            JsonNode r = JSON.readTree(m.payload());
+            String signal = r.get("signal").asText();
+            assertEquals(signal + "/" + label, m.key());
+            List<Sample> window = expected.get(signal).get(r.get("start_ns").asLong());
+            assertNotNull(window, "window " + r);
+            assertEquals(r.get("start_ns").asLong() + w, r.get("end_ns").asLong());
+            assertEquals(window.size(), r.get("count").asLong(), r.toString());
+            double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (Sample s : window) {
+                sum += s.value();
+                min = Math.min(min, s.value());
+                max = Math.max(max, s.value());
+            }
+            double mean = sum / window.size();
+            double squares = 0;
+            for (Sample s : window) {
+                squares += (s.value() - mean) * (s.value() - mean);
+            }
+            double std = Math.sqrt(squares / window.size());
+            assertClose(mean, r.get("mean").asDouble(), 1e-9, r);
+            assertClose(min, r.get("min").asDouble(), 1e-9, r);
+            assertClose(max, r.get("max").asDouble(), 1e-9, r);
+            assertClose(std, r.get("std").asDouble(), 1e-6, r);
+            // first/last: the same number up to the last bit of the unit conversion (x * pi / 180)
+            assertClose(window.get(0).value(), r.get("first").asDouble(), 1e-12, r);
+            assertClose(window.get(window.size() - 1).value(), r.get("last").asDouble(), 1e-12, r);
+            if (r.has("quantiles")) {
+                double median = r.get("quantiles").get("0.5").asDouble();
+                assertTrue(median >= min && median <= max, r.toString());
+            }
+            assertEquals(0, r.get("late").asLong());
+            seen.merge(signal, 1, Integer::sum);
+        }
+        // every non-empty window was emitted, once
+        expected.forEach((signal, windows) -> assertEquals(windows.size(), seen.getOrDefault(signal, 0), signal));
+        return seen.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Relative tolerance, with an absolute floor for values at zero (a parked car's speed). */
+    private static void assertClose(double expected, double actual, double relative, JsonNode r) {
+        assertEquals(expected, actual, Math.max(Math.abs(expected) * relative, 1e-12), r.toString());
+    }
+}
