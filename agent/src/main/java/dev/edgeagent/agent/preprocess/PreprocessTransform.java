@@ -85,7 +85,7 @@ public final class PreprocessTransform implements Transform {
      * @param sweeps the LiDAR sweep assembler when the stream is LiDAR and quality or preview wants sweeps; the
      *               transform's own listener must be the one it was built with ({@link #sweepListener()})
      */
-    PreprocessTransform(String streamId, QueueReader reader, SignalExtractor extractor, PreprocessConfig config,
+    public PreprocessTransform(String streamId, QueueReader reader, SignalExtractor extractor, PreprocessConfig config,
                         java.util.function.Function<dev.edgeagent.protocols.lidar.SweepListener, SweepAssembler> sweeps,
                         boolean cameraFrames, Outputs out) {
         this.streamId = streamId;
@@ -137,6 +137,15 @@ public final class PreprocessTransform implements Transform {
         return n;
     }
 
+    /** After a batch of {@link #onRecord} calls: emits the windows the watermark passed and flushes the outputs. */
+    public void endOfBatch() {
+        if (windows != null) {
+            windows.advance();
+        }
+        retryPending();
+        flushAndCommit();
+    }
+
     private void flushAndCommit() {
         boolean ok = flush(out.quality()) & flush(out.features()) & flush(out.decimated()) & flush(out.preview());
         if (ok) {
@@ -148,7 +157,11 @@ public final class PreprocessTransform implements Transform {
         return s == null || s.flush();
     }
 
-    private void onRecord(RecordView r) {
+    /**
+     * What {@link #doWork()} does with each record (public for the benchmarks, which feed records without a
+     * checkpoint); follow a batch of records with {@link #endOfBatch()}.
+     */
+    public void onRecord(RecordView r) {
         long t = r.timeNs();
         if (quality != null) {
             quality.onRecord(t, r.sequence());
