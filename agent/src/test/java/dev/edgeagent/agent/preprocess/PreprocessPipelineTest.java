@@ -289,6 +289,62 @@ class PreprocessPipelineTest {
         assertTrue(up.manifests.stream().anyMatch(m -> m.streamId().equals("can-decimated") && m.tier().equals("standard")));
     }
 
+    @Test
+    void lostLidarPacketsGiveAPacketLossEventAndAVoxelPreview() throws Exception {
+        // the VLP-16 capture without two consecutive data packets, written back as a pcap (same header)
+        Path original = IndependentCaptures.sample("lidar/velodyne_vlp16.pcap");
+        byte[] header = java.util.Arrays.copyOf(Files.readAllBytes(original), 24);
+        List<dev.edgeagent.protocols.testing.SimplePcap.Packet> packets = dev.edgeagent.protocols.testing.SimplePcap.read(original);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(header);
+        int data = 0;
+        int kept = 0;
+        for (var p : packets) {
+            if (p.udpDestinationPort() == 2368) {
+                int index = data++;
+                if (index == 20 || index == 21) {
+                    continue;   // data packets 20 and 21 are lost
+                }
+            }
+            java.nio.ByteBuffer r = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            r.putInt((int) (p.timestampNanos() / 1_000_000_000L)).putInt((int) (p.timestampNanos() % 1_000_000_000L / 1000))
+                    .putInt(p.frame().length).putInt(p.originalLength());
+            out.write(r.array());
+            out.write(p.frame());
+            kept++;
+        }
+        Path pcap = Files.write(dir.resolve("vlp16-lossy.pcap"), out.toByteArray());
+        UploadedBatches up = run("""
+                agent:
+                  device-id: d1
+                  data-dir: %s/data
+                  streams:
+                    - id: lidar
+                      modality: lidar
+                      source: {type: replay, file: %s, ports: [2368, 8308], timing: max}
+                      preprocess:
+                        quality: {duplicate-timestamps: false}
+                        preview: {voxel: 1.0, max-points: 3000}
+                  upload: {target: "file:%s/upload"}
+                """.formatted(dir, pcap, dir), new SimpleMeterRegistry());
+        assertEquals(kept, up.stream("lidar").size());
+        List<JsonNode> loss = new ArrayList<>();
+        for (UploadedBatches.Message m : up.stream("lidar-quality")) {
+            JsonNode e = JSON.readTree(m.payload());
+            assertEquals("packet-loss", e.get("check").asText(), e.toString());
+            loss.add(e);
+        }
+        assertEquals(1, loss.size(), loss.toString());
+        assertEquals(2.0, loss.get(0).get("value").asDouble());
+        // the batcher's own sweep summaries say the same
+        long lostInSummaries = 0;
+        for (var m : up.derived("lidar", "sweeps")) {
+            lostInSummaries += JSON.readTree(m.message().data()).get("lost_packets").asLong();
+        }
+        assertEquals(2, lostInSummaries);
+        assertEquals(up.derived("lidar", "points").size(), up.stream("lidar-preview").size());
+    }
+
     /** Relative tolerance, with an absolute floor for values at zero (a parked car's speed). */
     private static void assertClose(double expected, double actual, double relative, JsonNode r) {
         assertEquals(expected, actual, Math.max(Math.abs(expected) * relative, 1e-12), r.toString());
