@@ -43,6 +43,7 @@ public final class PreprocessTransform implements Transform {
     private static final System.Logger LOG = System.getLogger(PreprocessTransform.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
     private static final int POLL_RECORDS = 4096;
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     /** What the transform writes to; any may be null when its part of the block is absent. */
     public record Outputs(DerivedStream quality, DerivedStream features, DerivedStream decimated,
@@ -76,7 +77,7 @@ public final class PreprocessTransform implements Transform {
     private volatile long previews;
     private volatile long previewErrors;
     private long frames;
-    private long pendingRecords;
+    private long currentTimeNs;   // the record being handled, for sweeps without a real clock
 
     private record Pending(DerivedStream stream, long timeNs, byte[] key, byte[] payload) {
     }
@@ -181,8 +182,6 @@ public final class PreprocessTransform implements Transform {
         }
     }
 
-    private long currentTimeNs;
-
     private void onSignal(int id, double value, long timeNs) {
         if (quality != null) {
             quality.onSignal(id, value, timeNs);
@@ -223,8 +222,6 @@ public final class PreprocessTransform implements Transform {
             }
         }
     }
-
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private void onEvent(QualityChecker.Check check, int signal, double value, double limit, long timeNs, long seq) {
         try {
@@ -299,7 +296,6 @@ public final class PreprocessTransform implements Transform {
         byte[] p = new byte[length];
         payload.getBytes(offset, p);
         pending.add(new Pending(stream, timeNs, k, p));
-        pendingRecords++;
     }
 
     /** True when nothing is waiting for a full output queue. */

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * The edge preprocessing stage (agent/preprocess) on real data. {@code canPass}: every frame of the bundled
  * Civic log, read back from a capture queue with {@link RecordView} as the transform does, through the whole
  * per-record path of {@link PreprocessTransform} (DBC signal extraction, quality checks on 3 signals plus the
- * stream checks, 1 s windows with p50/p95 on 4 signals and 10 s@1 s hopping windows on 2, keep-one-in-10
+ * stream checks, 1 s windows on 4 signals (with p50/p95 when {@code quantiles}) and 10 s@1 s hopping windows on 2, keep-one-in-10
  * decimation into a real derived queue); score = log passes/s, {@code records} = frames/s.
  * {@code thumbnail}: one 960x540 dashcam JPEG to a 320-pixel JPEG (Thumbnailator, subsampled decode); score =
  * frames/s. {@code voxel}: one VLP-16 sweep (about 29 000 points) to a 0.5 m voxel preview; score = sweeps/s.
@@ -62,6 +62,10 @@ public class PreprocessBenchmark {
             records = 0;
         }
     }
+
+    /** With p50/p95 per 1 s window (a t-digest per window) or without quantiles. */
+    @org.openjdk.jmh.annotations.Param({"true", "false"})
+    public boolean quantiles;
 
     private java.nio.file.Path dir;
     private CaptureQueue input;
@@ -115,10 +119,11 @@ public class PreprocessBenchmark {
                             - {name: POWERTRAIN_DATA.ENGINE_RPM, min: 0, max: 9000, stuck-after: 30s}
                             - {name: POWERTRAIN_DATA.PEDAL_GAS, min: 0, max: 255}
                         features:
-                          - {signals: [ENGINE_DATA.XMISSION_SPEED, POWERTRAIN_DATA.ENGINE_RPM, POWERTRAIN_DATA.PEDAL_GAS, ENGINE_DATA.ODOMETER], window: 1s, quantiles: [0.5, 0.95]}
+                          - {signals: [ENGINE_DATA.XMISSION_SPEED, POWERTRAIN_DATA.ENGINE_RPM, POWERTRAIN_DATA.PEDAL_GAS, ENGINE_DATA.ODOMETER], window: 1s%s}
                           - {signals: [ENGINE_DATA.XMISSION_SPEED, POWERTRAIN_DATA.ENGINE_RPM], window: 10s, hop: 1s, allowed-lateness: 1s}
                         decimate: {keep-one-in: 10}
-                """.formatted(root.resolve("config/dbc/honda_civic_hatchback_ex_2017_can_generated.dbc")), Map.of()).agent();
+                """.formatted(root.resolve("config/dbc/honda_civic_hatchback_ex_2017_can_generated.dbc"),
+                quantiles ? ", quantiles: [0.5, 0.95]" : ""), Map.of()).agent();
         AgentConfig.StreamConfig sc = config.streams().get(0);
         decimated = new CaptureQueue(dir, "can-decimated", "FAST_HOURLY", new StreamStats("can-decimated"));
         CaptureQueue quality = new CaptureQueue(dir, "can-quality", "FAST_HOURLY", new StreamStats("q"));
