@@ -54,6 +54,9 @@ public interface AgentConfig {
         SourceConfig source();
 
         DecodeConfig decode();
+
+        /** Edge preprocessing of the stream: quality checks, window features, decimation, previews. */
+        Optional<dev.edgeagent.agent.preprocess.PreprocessConfig> preprocess();
     }
 
     /** What the batcher derives from the stream's raw records and writes beside them (see config/README.md). */

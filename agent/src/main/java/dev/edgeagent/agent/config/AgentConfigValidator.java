@@ -50,6 +50,7 @@ final class AgentConfigValidator {
             }
             checkSource(key + ".source", s.source());
             checkDecode(key, s);
+            s.preprocess().ifPresent(p -> dev.edgeagent.agent.preprocess.PreprocessValidator.validate(key + ".preprocess", p, problems));
         }
         AgentConfig.BatchingConfig b = c.batching();
         if (b.maxDuration().isNegative() || b.maxDuration().isZero()) {

@@ -188,6 +188,16 @@ public final class Pipeline implements AutoCloseable {
 
         @Override
         public DerivedStream derivedStream(String id, Modality modality, Tier tier, List<String> tags, DerivedSchema schema) {
+            return derived(id, modality, tier, tags, PayloadFormat.DERIVED, PrimaryEncoding.passThrough(schema));
+        }
+
+        @Override
+        public DerivedStream rawDerivedStream(String id, Modality modality, Tier tier, List<String> tags, PayloadFormat format) {
+            return derived(id, modality, tier, tags, format, Decoders.primary(format));
+        }
+
+        private DerivedStream derived(String id, Modality modality, Tier tier, List<String> tags, PayloadFormat format,
+                                      PrimaryEncoding primary) {
             for (StreamRuntime s : streams) {
                 if (s.id().equals(id)) {
                     throw new ConfigException(loaded.source(), List.of("derived stream \"" + id
@@ -197,9 +207,9 @@ public final class Pipeline implements AutoCloseable {
             StreamStats stats = new StreamStats(id);
             CaptureQueue queue = new CaptureQueue(config.dataDir(), id, config.capture().rollCycle(),
                     CaptureQueue.chunkBytesFor(4 << 20, config.capture().chunkBytes().asLongValue()), stats);
-            BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, PayloadFormat.DERIVED,
-                    config.deviceId(), agentVersion, loaded.configHash(), PrimaryEncoding.passThrough(schema), null);
-            streams.add(new StreamRuntime(id, modality.name(), tier.name(), PayloadFormat.DERIVED, null, stats, queue, null,
+            BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, format,
+                    config.deviceId(), agentVersion, loaded.configHash(), primary, null);
+            streams.add(new StreamRuntime(id, modality.name(), tier.name(), format, null, stats, queue, null,
                     new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
             return new DerivedStream(id, tier.name(), queue.newSink(), stats);
         }

@@ -54,4 +54,11 @@ public interface StageContext {
      * @param id must not clash with a configured stream or another derived one
      */
     DerivedStream derivedStream(String id, Modality modality, Tier tier, List<String> tags, DerivedSchema schema);
+
+    /**
+     * Declares a derived stream whose records keep another stream's raw format (a decimated copy): batched like
+     * a captured stream of {@code format}, with that format's schema (and viewer encoding for camera frames) and
+     * no decoding; the record key becomes the channel suffix as for captured streams.
+     */
+    DerivedStream rawDerivedStream(String id, Modality modality, Tier tier, List<String> tags, PayloadFormat format);
 }

@@ -140,6 +140,38 @@ class AllSensorsReplayIT {
             byte[] png = Files.readAllBytes(repo.resolve("samples/euroc/cam0/data").resolve(csv.get(i).split(",")[1].trim()));
             assertArrayEquals(png, bytesField(uploaded, frames.get(i), "foxglove.CompressedImage"), "frame " + i);
         }
+
+        // issue 7: the preprocess blocks of the example give their derived streams (the reference reader accepted
+        // them above, and decoded every JSON and protobuf message by its schema)
+        assertEquals("edgeagent.features.Window", schemaOf.get("/can-civic-features/ENGINE_DATA.XMISSION_SPEED/1s"));
+        assertEquals("edgeagent.features.Window", schemaOf.get("/imu-xio-features/accel.x/1s"));
+        assertEquals("edgeagent.quality.Event", schemaOf.get("/can-civic-quality/stuck"));   // parked for 20 s
+        assertEquals("foxglove.PointCloud", schemaOf.get("/lidar-vlp16-preview"));
+        assertEquals("foxglove.CompressedImage", schemaOf.get("/camera-euroc-preview"));
+        List<String> decimatedTopics = schemaOf.keySet().stream().filter(t -> t.startsWith("/can-civic-decimated/")).toList();
+        assertFalse(decimatedTopics.isEmpty(), schemaOf.toString());
+        for (String t : decimatedTopics) {
+            assertEquals(schemaOf.get(t.replace("/can-civic-decimated/", "/can-civic/")), schemaOf.get(t), t);
+        }
+        assertEquals((uploaded.stream("can-civic").size() + 9) / 10, uploaded.stream("can-civic-decimated").size());
+        assertTrue(uploaded.manifests.stream().anyMatch(m -> m.streamId().equals("can-civic-quality")
+                && m.tier().equals("critical")));
+        // thumbnails: every 5th EuRoC frame as a 160-pixel JPEG
+        List<UploadedBatches.Message> thumbs = uploaded.stream("camera-euroc-preview");
+        assertEquals((csv.size() + 4) / 5, thumbs.size());
+        for (UploadedBatches.Message m : thumbs) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    bytesField(uploaded, m, "foxglove.CompressedImage")));
+            assertEquals(160, img.getWidth());
+        }
+        // LiDAR voxel previews: no more points than max-points (24-byte points)
+        assertFalse(uploaded.stream("lidar-vlp16-preview").isEmpty());
+        for (UploadedBatches.Message m : uploaded.stream("lidar-vlp16-preview")) {
+            DynamicMessage cloud = DynamicMessage.parseFrom(FoxgloveEncoderTest.descriptor(
+                    dev.edgeagent.agent.decode.foxglove.FoxgloveSchemas.POINT_CLOUD), m.payload());
+            int bytes = ((ByteString) cloud.getField(cloud.getDescriptorForType().findFieldByName("data"))).size();
+            assertTrue(bytes > 0 && bytes / 24 <= 5000, bytes + " bytes");
+        }
     }
 
     private static DerivedSchema schema(McapMessage m) {

@@ -34,8 +34,13 @@ final class AgentRun {
     record Mqtt(String streamId, List<String> topics, double rate, double seconds, int payloadBytes) {
     }
 
+    /** @param preprocess give every synthetic stream a preprocess block (stream quality checks; keep 1 in 10 but cameras) */
     record Spec(String name, List<Stream> streams, Mqtt mqtt, String batchMaxBytes, String batchMaxDuration,
-                List<String> jvmOptions, int timeoutSeconds) {
+                List<String> jvmOptions, int timeoutSeconds, boolean preprocess) {
+        Spec(String name, List<Stream> streams, Mqtt mqtt, String batchMaxBytes, String batchMaxDuration,
+             List<String> jvmOptions, int timeoutSeconds) {
+            this(name, streams, mqtt, batchMaxBytes, batchMaxDuration, jvmOptions, timeoutSeconds, false);
+        }
     }
 
     /**
@@ -137,6 +142,16 @@ final class AgentRun {
                     .append("      source: {type: synthetic, payload: prefilled, record-bytes: ").append(s.bytes())
                     .append(", size-jitter-percent: ").append(s.jitterPercent()).append(", rate: ").append(s.rate())
                     .append(", count: ").append(s.count()).append(", max-lag: ").append(s.maxLagMs()).append("ms}\n");
+            if (spec.preprocess()) {
+                // synthetic payloads carry no signals and are no images: the record-level checks on every stream,
+                // a keep-1-in-10 copy of every stream but the cameras (a camera's standard-tier copy is its
+                // thumbnails, measured by PreprocessBenchmark.thumbnail)
+                y.append("      preprocess:\n        quality: {expected-rate: ").append(s.rate())
+                        .append(", rate-tolerance: 0.5, duplicate-timestamps: false, max-gap: 1s}\n");
+                if (!s.modality().equals("camera")) {
+                    y.append("        decimate: {keep-one-in: 10}\n");
+                }
+            }
         }
         if (spec.mqtt() != null) {
             y.append("    - id: ").append(spec.mqtt().streamId()).append("\n      modality: telemetry\n")

@@ -183,6 +183,39 @@ public final class Harness {
             }
         }
 
+        // ------------------------------------- the reference vehicle with edge preprocessing on every sensor stream
+        Map<String, Object> preprocessed = new LinkedHashMap<>();
+        results.put("referenceVehiclePreprocess", preprocessed);
+        if (selected("vehicle-preprocess")) {
+            try (MosquittoBroker broker = MosquittoBroker.started()) {
+                int[] factors = quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
+                double seconds = quick ? 4 : 15;
+                Integer firstLoss = null;
+                for (int f : factors) {
+                    String name = "vehicle-preprocess-" + f + "x";
+                    progress("workload " + name + ": the reference vehicle at " + f + "x, every sensor stream with"
+                            + " quality checks and a keep-1-in-10 copy, for " + seconds + " s");
+                    AgentRun.Outcome o = AgentRun.run(ReferenceVehicle.spec(f, seconds, daemonJvm, true), options.work(),
+                            app, broker.uri());
+                    Map<String, Object> w = workload(o, f <= 4);
+                    w.put("steadyCores", ReferenceVehicle.steadyCores(o, seconds));
+                    w.put("offeredMBps", ReferenceVehicle.offeredMBps(f));
+                    Object plain = vehicle.get("vehicle-" + f + "x");
+                    if (plain instanceof Map<?, ?> p && p.get("steadyCores") instanceof Double c && c > 0) {
+                        w.put("coresVersusWithout", (double) w.get("steadyCores") / c);
+                    }
+                    preprocessed.put(name, w);
+                    addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores")));
+                    if ((long) w.get("lost") > 0 && firstLoss == null) {
+                        firstLoss = f;
+                        progress("first loss at " + f + "x: stopping the ladder");
+                        break;
+                    }
+                }
+                preprocessed.put("firstLossAt", firstLoss == null ? "none up to " + factors[factors.length - 1] + "x" : firstLoss + "x");
+            }
+        }
+
         // ---------------------------------------------------------------- JMH
         if (!options.skipJmh() && options.only() == null) {
             progress("JMH: the hot pieces (record append, MCAP chunk write, LZ4, decoders)");
@@ -242,6 +275,11 @@ public final class Harness {
         Map<String, Long> worst = new LinkedHashMap<>();
         for (JsonNode row : r.get("rows")) {
             String id = row.get("stream").asText();
+            if (!o.expected().containsKey(id) && o.spec().preprocess()) {
+                // a derived stream (quality events, decimated copy): not sensor records the harness sent
+                w.merge("derivedRecords", row.get("recordsThisRun").asLong(), (a, b) -> (long) a + (long) b);
+                continue;
+            }
             records += row.get("recordsThisRun").asLong();
             bytes += row.get("payloadBytesThisRun").asLong();
             long expected = o.expected().getOrDefault(id, 0L);

@@ -20,6 +20,11 @@ final class ReferenceVehicle {
     }
 
     static AgentRun.Spec spec(int factor, double seconds, List<String> jvm) {
+        return spec(factor, seconds, jvm, false);
+    }
+
+    /** @param preprocess every sensor stream with a preprocess block (quality checks, a decimated copy) */
+    static AgentRun.Spec spec(int factor, double seconds, List<String> jvm, boolean preprocess) {
         // synthetic sensors run 2 s longer than MQTT is published, so every message arrives before they end
         double sensorSeconds = seconds + 2;
         List<AgentRun.Stream> s = new ArrayList<>();
@@ -34,7 +39,8 @@ final class ReferenceVehicle {
         s.add(stream("gnss", "gnss", 100, 0, 10.0 * factor, sensorSeconds));
         AgentRun.Mqtt mqtt = new AgentRun.Mqtt("telemetry", List.of("bench/engine", "bench/battery", "bench/doors",
                 "bench/hvac"), 1000.0 * factor, seconds, 200);
-        return new AgentRun.Spec("vehicle-" + factor + "x", s, mqtt, "64M", "10s", jvm, 900);
+        return new AgentRun.Spec((preprocess ? "vehicle-preprocess-" : "vehicle-") + factor + "x", s, mqtt, "64M", "10s",
+                jvm, 900, preprocess);
     }
 
     private static AgentRun.Stream stream(String id, String modality, int bytes, int jitter, double rate, double seconds) {

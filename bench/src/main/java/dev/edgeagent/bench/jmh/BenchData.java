@@ -128,7 +128,12 @@ final class BenchData {
 
     /** The UDP payloads (lidar and IMU packets) of the bundled Ouster pcap, with their capture times. */
     static Corpus lidar() {
-        try (PcapReader r = PcapReader.open(sample(OUSTER_PCAP))) {
+        return pcapPayloads(OUSTER_PCAP);
+    }
+
+    /** The UDP payloads of a bundled pcap, with their capture times. */
+    static Corpus pcapPayloads(String pcap) {
+        try (PcapReader r = PcapReader.open(sample(pcap))) {
             Builder b = new Builder(2 << 20);
             UdpExtractor udp = new UdpExtractor();
             byte[] copy = new byte[65536];

@@ -71,7 +71,10 @@ public final class JmhSuite {
             Map.entry("JpegHeaderBenchmark.parse", "headers"),
             Map.entry("MjpegMultipartBenchmark.decodeStream", "stream passes"),
             Map.entry("Mp4DemuxBenchmark.demuxPass", "file passes"),
-            Map.entry("Mp4DemuxBenchmark.open", "file opens"));
+            Map.entry("Mp4DemuxBenchmark.open", "file opens"),
+            Map.entry("PreprocessBenchmark.canPass", "log passes"),
+            Map.entry("PreprocessBenchmark.thumbnail", "frames"),
+            Map.entry("PreprocessBenchmark.voxel", "sweeps"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
 
@@ -115,6 +118,7 @@ public final class JmhSuite {
             s.add(new Spec(MjpegMultipartBenchmark.class, "decodeStream",
                     Map.of("framing", new String[] {"LENGTH", "BOUNDARY"}, "transfer", new String[] {"IDENTITY", "CHUNKED"})));
             s.add(new Spec(Mp4DemuxBenchmark.class, "demuxPass|open", Map.of()));
+            s.add(new Spec(PreprocessBenchmark.class, "canPass|thumbnail|voxel", Map.of()));
         }
         return s;
     }
