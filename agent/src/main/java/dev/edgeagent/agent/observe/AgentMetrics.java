@@ -37,6 +37,9 @@ public final class AgentMetrics {
             bindStream(s);
         }
         bindUploads(pipeline.uploader().stats());
+        for (var t : pipeline.transforms()) {
+            t.bindMetrics(registry);
+        }
         Gauge.builder("edgeagent.agent.errors", pipeline, Pipeline::agentErrors)
                 .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
     }
