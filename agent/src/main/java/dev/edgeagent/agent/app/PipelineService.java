@@ -36,7 +36,7 @@ public class PipelineService implements dev.edgeagent.agent.control.PipelineHost
     /** Builds and starts the pipeline; configuration problems surface as ConfigException. */
     public synchronized Pipeline start(LoadedConfig config, boolean once) throws IOException {
         Pipeline p = startPipeline(config, once);
-        if (!once && controller == null && config.agent().cloud().isPresent()) {
+        if (!once && controller == null && config.agent().cloud().enabled()) {
             controller = new dev.edgeagent.agent.control.AgentController(this);
             controller.start();
         }

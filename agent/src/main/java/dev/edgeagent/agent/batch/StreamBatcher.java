@@ -388,7 +388,9 @@ public final class StreamBatcher implements Agent {
             }
             long flushTarget = flushUpTo;
             if (open != null && (System.nanoTime() - open.openedMonoNs >= settings.maxDurationNs()
-                    || (flushTarget >= 0 && open.lastSeq >= flushTarget))) {
+                    || (flushTarget >= 0 && open.firstSeq <= flushTarget && open.lastSeq >= flushTarget))) {
+                // (a batch opened after the flush target waits for max-duration: while sources run on,
+                // sealAndUpload would otherwise seal a tiny batch every duty cycle)
                 seal();
                 work++;
             }

@@ -42,8 +42,8 @@ public interface AgentConfig {
     /** Trigger windows: rules over decoded signals that cut one critical MCAP of every stream around an event. */
     TriggersConfig triggers();
 
-    /** The link to the fleet's MQTT broker: critical notices, health, remote commands; off when absent. */
-    Optional<CloudConfig> cloud();
+    /** The link to the fleet's MQTT broker: critical notices, health, remote commands; off without mqtt.uri. */
+    CloudConfig cloud();
 
     interface StreamConfig {
         /** Letters, digits, '.', '_' and '-': it is a directory name and part of object keys. */
@@ -346,6 +346,11 @@ public interface AgentConfig {
     interface CloudConfig {
         CloudMqttConfig mqtt();
 
+        /** True when the cloud link is configured (agent.cloud.mqtt.uri is set). */
+        default boolean enabled() {
+            return mqtt().uri().isPresent();
+        }
+
         /** How often health is published on PREFIX/DEVICE/health; 0 turns it off. */
         @WithDefault("30s")
         @WithConverter(DurationConverter.class)
@@ -361,8 +366,8 @@ public interface AgentConfig {
     }
 
     interface CloudMqttConfig {
-        /** ssl://HOST:PORT (client certificates) or tcp://HOST:PORT. */
-        String uri();
+        /** ssl://HOST:PORT (client certificates) or tcp://HOST:PORT; the cloud link is off without it. */
+        Optional<String> uri();
 
         /** The MQTT client id; DEVICE-control when absent. */
         Optional<String> clientId();

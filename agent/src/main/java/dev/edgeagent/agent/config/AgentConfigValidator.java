@@ -68,7 +68,9 @@ public final class AgentConfigValidator {
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
         checkTriggers(c, ids);
-        c.cloud().ifPresent(this::checkCloud);
+        if (c.cloud().enabled()) {
+            checkCloud(c.cloud());
+        }
     }
 
     /** The longest pre-window of the trigger rules (and of the default window). */
@@ -157,8 +159,9 @@ public final class AgentConfigValidator {
     private void checkCloud(AgentConfig.CloudConfig cloud) {
         AgentConfig.CloudMqttConfig m = cloud.mqtt();
         String scheme = null;
+        String text = m.uri().orElse("");
         try {
-            URI uri = new URI(m.uri());
+            URI uri = new URI(text);
             scheme = uri.getScheme();
             if (uri.getHost() == null || uri.getPort() < 0) {
                 scheme = null;
@@ -167,7 +170,7 @@ public final class AgentConfigValidator {
             // reported below
         }
         if (!"tcp".equals(scheme) && !"ssl".equals(scheme)) {
-            problem("agent.cloud.mqtt.uri", m.uri(), "ssl://HOST:PORT (or tcp://HOST:PORT)");
+            problem("agent.cloud.mqtt.uri", text, "ssl://HOST:PORT (or tcp://HOST:PORT)");
         }
         if ("ssl".equals(scheme)) {
             checkPem("agent.cloud.mqtt.ca", m.ca(), "the PEM CA certificate that signed the broker's certificate");

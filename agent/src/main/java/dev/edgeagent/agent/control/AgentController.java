@@ -75,13 +75,16 @@ public final class AgentController implements AutoCloseable {
         this.host = host;
         LoadedConfig loaded = host.config();
         AgentConfig config = loaded.agent();
-        this.cloud = config.cloud().orElseThrow(() -> new IllegalArgumentException("agent.cloud is not configured"));
+        this.cloud = config.cloud();
+        if (!cloud.enabled()) {
+            throw new IllegalArgumentException("agent.cloud.mqtt.uri is not configured");
+        }
         this.dataDir = config.dataDir();
         AgentConfig.CloudMqttConfig m = cloud.mqtt();
         this.base = m.topicPrefix() + "/" + config.deviceId() + "/";
         this.commands = new Commands(host, base + "reply/");
         try {
-            this.client = new MqttAsyncClient(m.uri(), m.clientId().orElse(config.deviceId() + "-control"),
+            this.client = new MqttAsyncClient(m.uri().get(), m.clientId().orElse(config.deviceId() + "-control"),
                     new MemoryPersistence());
         } catch (MqttException e) {
             throw new IOException("agent.cloud.mqtt: cannot create the MQTT client: " + e.getMessage(), e);
@@ -95,7 +98,7 @@ public final class AgentController implements AutoCloseable {
         options.setAutomaticReconnect(false);   // reconnects are paced by the control thread
         m.username().ifPresent(options::setUserName);
         m.password().ifPresent(p -> options.setPassword(p.getBytes(StandardCharsets.UTF_8)));
-        if (m.uri().startsWith("ssl://")) {
+        if (m.uri().get().startsWith("ssl://")) {
             try {
                 options.setSocketFactory(PemTls.socketFactory(m.ca().orElseThrow(), m.cert().orElse(null),
                         m.key().orElse(null)));
@@ -168,7 +171,7 @@ public final class AgentController implements AutoCloseable {
                     connecting.set(false);
                     connects.incrementAndGet();
                     lastError = null;
-                    LOG.log(Level.INFO, "control link connected to " + cloud.mqtt().uri());
+                    LOG.log(Level.INFO, "control link connected to " + cloud.mqtt().uri().get());
                     subscribe();
                 }
 
@@ -177,7 +180,7 @@ public final class AgentController implements AutoCloseable {
                     connecting.set(false);
                     nextConnectMs = System.currentTimeMillis() + 2_000;
                     if (!String.valueOf(e).equals(lastError)) {
-                        LOG.log(Level.WARNING, "control link: cannot connect to " + cloud.mqtt().uri() + " (retrying): " + e);
+                        LOG.log(Level.WARNING, "control link: cannot connect to " + cloud.mqtt().uri().get() + " (retrying): " + e);
                     }
                     lastError = String.valueOf(e);
                 }

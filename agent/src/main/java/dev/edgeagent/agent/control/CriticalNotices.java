@@ -46,7 +46,7 @@ public final class CriticalNotices {
 
     /** True when the configuration publishes notices. */
     public static boolean enabled(AgentConfig config) {
-        return config.cloud().map(AgentConfig.CloudConfig::notices).orElse(false);
+        return config.cloud().enabled() && config.cloud().notices();
     }
 
     /** The compact notice of a sealed batch. */

@@ -15,7 +15,7 @@ public final class TriggerFactory implements TransformFactory {
     public List<Transform> create(StageContext context) throws IOException {
         AgentConfig c = context.config();
         List<AgentConfig.TriggerRuleConfig> rules = c.triggers().rules().orElse(List.of());
-        boolean commands = c.cloud().map(AgentConfig.CloudConfig::commands).orElse(false);
+        boolean commands = c.cloud().enabled() && c.cloud().commands();
         if (rules.isEmpty() && !commands) {
             return List.of();
         }
