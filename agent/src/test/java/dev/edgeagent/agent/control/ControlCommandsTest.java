@@ -292,7 +292,4 @@ class ControlCommandsTest {
         return out;
     }
 
-    static Map<String, Object> none() {
-        return Map.of();
-    }
 }
