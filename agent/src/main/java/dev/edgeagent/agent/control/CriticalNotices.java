@@ -102,6 +102,8 @@ public final class CriticalNotices {
      */
     public static int recover(Path dataDir) {
         int spooled = 0;
+        // a mark made after the listing below may belong to a batch sealed after it: only older marks are pruned
+        long listedAtMs = System.currentTimeMillis() - 1_000;
         Path root = Outbox.root(dataDir);
         if (!Files.isDirectory(root)) {
             return 0;
@@ -135,7 +137,8 @@ public final class CriticalNotices {
                 if (Files.isDirectory(sent)) {
                     try (DirectoryStream<Path> marks = Files.newDirectoryStream(sent, "*.json")) {
                         for (Path mark : marks) {
-                            if (!present.contains(mark.getFileName().toString())) {
+                            if (!present.contains(mark.getFileName().toString())
+                                    && Files.getLastModifiedTime(mark).toMillis() < listedAtMs) {
                                 Files.deleteIfExists(mark);
                             }
                         }
