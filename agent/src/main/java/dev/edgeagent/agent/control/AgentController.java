@@ -82,7 +82,7 @@ public final class AgentController implements AutoCloseable {
         this.dataDir = config.dataDir();
         AgentConfig.CloudMqttConfig m = cloud.mqtt();
         this.base = m.topicPrefix() + "/" + config.deviceId() + "/";
-        this.commands = new Commands(host, base + "reply/");
+        this.commands = new Commands(host);
         try {
             this.client = new MqttAsyncClient(m.uri().get(), m.clientId().orElse(config.deviceId() + "-control"),
                     new MemoryPersistence());

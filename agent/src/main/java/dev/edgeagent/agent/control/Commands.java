@@ -42,7 +42,7 @@ final class Commands {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
-    Commands(PipelineHost host, String replyPrefix) {
+    Commands(PipelineHost host) {
         this.host = host;
     }
 
