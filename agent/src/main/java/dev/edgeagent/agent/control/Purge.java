@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *   <li>batches that only overlap the range, and trigger MCAPs overlapping it, are not deleted (they hold other
  *       records too) and are listed as "partial" in the reply and the audit entry.</li>
  * </ol>
- * The audit entry "purge" lists what was deleted. Capture queue files are not rewritten: they are removed by
- * retention (agent.capture.retention) and are unreadable to batching and triggers meanwhile.
+ * Capture queue files whose every record lies in the range are deleted; queue files are never rewritten, so the
+ * range's records in files that also hold other records stay (unreadable to batching and triggers) until retention
+ * (agent.capture.retention) removes the file. The audit entry "purge" lists what was deleted.
  */
 final class Purge {
 
@@ -71,6 +72,13 @@ final class Purge {
         }
         Path dataDir = pipeline.config().dataDir();
         PurgeTombstones.of(dataDir).add(stream, from, to);
+        // queue files wholly inside the range go now; the rest of the range stays tombstoned until retention
+        List<String> queueFiles = new ArrayList<>();
+        for (Pipeline.StreamRuntime s : pipeline.streams()) {
+            if (s.id().equals(stream)) {
+                queueFiles.addAll(s.queue().deleteFilesWithin(from, to));
+            }
+        }
 
         List<String> deleted = new ArrayList<>();
         List<String> partial = new ArrayList<>();
@@ -117,11 +125,13 @@ final class Purge {
         reply.put("deletedRecords", deletedRecords);
         ArrayNode p = reply.putArray("partial");
         partial.forEach(p::add);
-        reply.put("queue", "tombstoned (records in the range are skipped by batching and triggers until retention"
-                + " removes their queue files)");
+        ArrayNode q = reply.putArray("queueFilesDeleted");
+        queueFiles.forEach(q::add);
+        reply.put("queue", "tombstoned (records in the range left in queue files are skipped by batching and triggers"
+                + " until retention removes their files)");
         AgentController.audit(host, "purge", AgentController.fields("stream", stream, "fromNs", from, "toNs", to,
                 "deletedBatches", deleted, "deletedRecords", deletedRecords, "deletedBytes", deletedBytes,
-                "partialBatches", partial, "queue", "tombstoned"));
+                "partialBatches", partial, "queueFilesDeleted", queueFiles, "queue", "tombstoned"));
     }
 
     private static List<Path> manifests(Path dir) throws IOException {
