@@ -57,6 +57,11 @@ final class TriggerRule {
         return maxRate == null ? 1 : Math.max(1, maxRate.count());
     }
 
+    /** True once every signal id the rule needs is known. */
+    boolean resolved() {
+        return normBase == null ? signalId >= 0 : components[0] >= 0 && components[1] >= 0 && components[2] >= 0;
+    }
+
     /** Looks the rule's signal ids up once the extractor has registered them (cheap; stops once found). */
     void resolve(SignalNames names) {
         if (normBase == null) {

@@ -82,9 +82,6 @@ public final class TriggerTransform implements Transform {
                 maxTimeNs = t;
             }
             if (signals != null && !rules.isEmpty()) {
-                for (TriggerRule rule : rules) {
-                    rule.resolve(signals.names());
-                }
                 recordTimeNs = t;
                 signals.extract(r, this::onSignal);
             }
@@ -92,6 +89,10 @@ public final class TriggerTransform implements Transform {
 
         private void onSignal(int signal, double value, long timeNs) {
             for (TriggerRule rule : rules) {
+                if (!rule.resolved()) {
+                    // names register on first sight (MQTT JSON fields): the value being passed is already named
+                    rule.resolve(signals.names());
+                }
                 double v = rule.offer(signal, value, timeNs);
                 if (!Double.isNaN(v)) {
                     try {
