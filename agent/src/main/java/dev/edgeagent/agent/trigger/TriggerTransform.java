@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Trigger windows. Reads every configured stream's queue (checkpoint "trigger"): the streams rules watch through
  * their signal extractors, all of them to know how far each has got in time. A rule or a remote command fires a
  * trigger at t (persisted at once, {@link TriggerStore}); once every stream has passed t + post (a record timed
- * after it, or the stream idle for {@code settle} once t + post is past on the wall clock, or the input ended) or
- * {@code post + max-wait} has gone by since it fired, the window [t - pre, t + post] of every stream is cut into
- * one critical MCAP ({@link TriggerExtractor}).
+ * after it, or the stream idle for {@code settle} once t + post is past on the wall clock) or {@code post + max-wait}
+ * has gone by since it fired, the window [t - pre, t + post] of every stream is cut into one critical MCAP
+ * ({@link TriggerExtractor}). When the input ends (--once, shutdown, reload) windows that are over are cut at once;
+ * one still open stays pending on disk and is cut after the next start.
  */
 public final class TriggerTransform implements Transform {
 
@@ -203,7 +204,7 @@ public final class TriggerTransform implements Transform {
             boolean ended = endOfInput && allAtEnd;
             for (int i = 0; i < pending.size(); i++) {
                 TriggerRequest p = pending.get(i);
-                if (ended || ready(p)) {
+                if (ready(p) || (ended && windowOver(p))) {
                     if (seal(p)) {
                         pending.remove(i--);
                         work++;
@@ -214,10 +215,24 @@ public final class TriggerTransform implements Transform {
             }
         }
         pendingCount = pending.size();
-        if (endOfInput && allAtEnd && pending.isEmpty() && incoming.isEmpty()) {
+        // at shutdown a window still open stays pending (persisted) and is cut after the next start
+        if (endOfInput && allAtEnd && incoming.isEmpty() && pending.stream().noneMatch(this::windowOver)) {
             drained = true;
         }
         return work;
+    }
+
+    /** The input has ended: the window is over once its end is past on the agent's clock or in every stream. */
+    private boolean windowOver(TriggerRequest p) {
+        if (clock.nanoTime() >= p.toNs()) {
+            return true;
+        }
+        for (Input in : inputs) {
+            if (in.maxTimeNs <= p.toNs()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean ready(TriggerRequest p) {
