@@ -162,6 +162,13 @@ class ControlCommandsTest {
                               modality: telemetry
                               source: {type: synthetic, rate: 20}
                         """));
+                // a trigger whose window is still open when the pipeline restarts: persisted, cut after the restart
+                send(cloud, "trigger", "{\"pre\":\"500ms\",\"post\":\"3s\"}", null, null);
+                Received open = await(inbox, r -> r.topic().equals("fleet/robot-1/reply/trigger")
+                        && r.body().path("ok").asBoolean(), "second trigger reply");
+                long openSeq = open.body().get("seq").asLong();
+                assertEquals(seq + 1, openSeq);
+                long reloadAtNs = System.currentTimeMillis() * 1_000_000L;
                 send(cloud, "reload", "{}", null, null);
                 Received reloaded = await(inbox, r -> r.topic().equals("fleet/robot-1/reply/reload"), "reload done");
                 assertTrue(reloaded.body().get("ok").asBoolean(), reloaded.body().toString());
@@ -170,7 +177,12 @@ class ControlCommandsTest {
                 assertNotSame(first, second);
                 assertEquals(List.of("cam", "ev", "extra"), second.streams().stream().map(Pipeline.StreamRuntime::id).toList());
                 awaitTrue(() -> second.streams().get(2).stats().records() > 5, "the new stream captures");
-                assertEquals(before + 3, controller.commandsReceived(), "since the intruder, only the purge and the two reloads arrived");
+                Received late = await(inbox, r -> r.topic().equals("fleet/robot-1/notice/trigger")
+                        && r.body().get("firstSeq").asLong() == openSeq, "the open trigger, cut after the restart");
+                assertTrue(late.body().get("lastTimeNs").asLong() > reloadAtNs, "not cut short at the restart: it holds"
+                        + " records captured after it");
+                assertTrue(late.body().get("lastTimeNs").asLong() <= open.body().get("toNs").asLong());
+                assertEquals(before + 4, controller.commandsReceived(), "since the intruder: the purge, a trigger and two reloads");
                 cloud.disconnect().waitForCompletion(5000);
                 cloud.close();
             }
@@ -180,7 +192,8 @@ class ControlCommandsTest {
             List<JsonNode> entries = AuditLog.read(audit);
             List<String> commands = entries.stream().filter(e -> e.get("type").asText().equals("command"))
                     .map(e -> e.get("command").asText()).toList();
-            assertEquals(List.of("status", "trigger", "trigger", "selfdestruct", "purge", "purge", "reload", "reload"), commands);
+            assertEquals(List.of("status", "trigger", "trigger", "selfdestruct", "purge", "purge", "reload", "trigger", "reload"),
+                    commands);
             List<String> refused = entries.stream().filter(e -> e.get("type").asText().equals("command-refused"))
                     .map(e -> e.get("command").asText()).toList();
             assertEquals(List.of("trigger", "selfdestruct", "purge", "reload"), refused);
