@@ -364,7 +364,12 @@ public final class StreamBatcher implements Agent {
                             continue;
                         }
                         if (!purges.isEmpty() && purges.purged(stream.streamId(), view.timeNs())) {
-                            continue;   // right to deletion: never batched
+                            // right to deletion: never batched; with no batch open it counts as handled, so that
+                            // flushes (shutdown, --once) do not wait for a batch that will never hold it
+                            if (open == null && view.sequence() > stats.lastSealedSeq.get()) {
+                                stats.lastSealedSeq.set(view.sequence());
+                            }
+                            continue;
                         }
                         if (open == null) {
                             open = new OpenBatch(view.sequence());
