@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against, where missing: a real Mosquitto broker, Node.js + npm for the
 # reference MCAP reader (@mcap/core), the lz4 command line (benchmark baseline), gpsd + gpsfake (the GNSS
-# client is tested against a real gpsd) and ffmpeg (serves MJPEG over HTTP as IP cameras do).
+# client is tested against a real gpsd), ffmpeg (serves MJPEG over HTTP as IP cameras do) and openssl (test PKI).
 # Idempotent; needs root or sudo only when something is missing. Called by the Maven build (agent module,
 # phase "initialize") unless -DskipTests, and by .ci/run.
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v lz4 >/dev/null 2>&1 || missing+=(lz4)
 command -v gpsd >/dev/null 2>&1 || [ -x /usr/sbin/gpsd ] || missing+=(gpsd)
 command -v gpsfake >/dev/null 2>&1 || missing+=(gpsd-clients)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+# client certificates for the MQTT control link tests (TLS broker, ACL by certificate identity)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ensure-test-deps: installing ${missing[*]}" >&2

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Owns the running pipeline inside Quarkus: starts it, publishes its metrics and status, stops it. */
 @ApplicationScoped
-public class PipelineService {
+public class PipelineService implements dev.edgeagent.agent.control.PipelineHost {
 
     private static final System.Logger LOG = System.getLogger(PipelineService.class.getName());
 
@@ -28,10 +28,44 @@ public class PipelineService {
 
     private volatile Pipeline pipeline;
     private ScheduledExecutorService timer;
+    private volatile LoadedConfig loaded;
+    private boolean once;
+    /** The MQTT cloud link (agent.cloud); it outlives pipeline restarts (reload). */
+    private dev.edgeagent.agent.control.AgentController controller;
 
     /** Builds and starts the pipeline; configuration problems surface as ConfigException. */
     public synchronized Pipeline start(LoadedConfig config, boolean once) throws IOException {
+        Pipeline p = startPipeline(config, once);
+        if (!once && controller == null && config.agent().cloud().enabled()) {
+            controller = new dev.edgeagent.agent.control.AgentController(this);
+            controller.start();
+        }
+        return p;
+    }
+
+    @Override
+    public LoadedConfig config() {
+        return loaded;
+    }
+
+    /** The reload command: the running pipeline stops, one from {@code next} starts (the previous again on failure). */
+    @Override
+    public synchronized Pipeline restart(LoadedConfig next) throws IOException {
+        LoadedConfig previous = loaded;
+        stopPipeline();
+        try {
+            return startPipeline(next, once);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "the reloaded configuration does not start (" + e + "); starting the previous one again");
+            startPipeline(previous, once);
+            throw e;
+        }
+    }
+
+    private Pipeline startPipeline(LoadedConfig config, boolean once) throws IOException {
+        this.once = once;
         Pipeline p = Pipeline.create(config, AgentVersion.get(), once);
+        loaded = config;
         AgentMetrics metrics = new AgentMetrics(registry, p);
         p.start();
         pipeline = p;
@@ -67,6 +101,14 @@ public class PipelineService {
     }
 
     public synchronized void stop() {
+        if (controller != null) {
+            controller.close();
+            controller = null;
+        }
+        stopPipeline();
+    }
+
+    private void stopPipeline() {
         Pipeline p = pipeline;
         if (p == null) {
             return;
@@ -77,6 +119,12 @@ public class PipelineService {
         }
         p.close();
         pipeline = null;
+        // meters read the stopped pipeline's counters: a restarted one registers its own
+        for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+            if (m.getId().getName().startsWith("edgeagent.")) {
+                registry.remove(m);
+            }
+        }
         LOG.log(Level.INFO, "edge agent stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
     }
 }

@@ -61,6 +61,12 @@ public final class StreamBatcher implements Agent {
     private OpenBatch open;
     private long nextRetryNs;
     private long nextRetentionMs;
+    /** Purged time ranges (right to deletion): their records are never batched. */
+    private final dev.edgeagent.agent.purge.PurgeTombstones purges;
+    /** Called after each seal with the batch's manifest (critical notices); null for none. */
+    private volatile java.util.function.Consumer<BatchManifest> sealListener;
+    /** A purge arrived while a batch was open: it is dropped and its records read again without the purged ones. */
+    private boolean rewindRequested;
     /** Seal as soon as the open batch reaches this sequence (shutdown, --once); -1 = no request. */
     private volatile long flushUpTo = -1;
 
@@ -88,6 +94,7 @@ public final class StreamBatcher implements Agent {
         long lastSensorNs = Long.MIN_VALUE;
         long lastExcerptIndex;
         final int schemaId;
+        final int purgeVersion = purges.version();
 
         OpenBatch(long firstSeq) throws IOException {
             tmpFile = tmpDir.resolve(firstSeq + Outbox.MCAP_SUFFIX);
@@ -254,6 +261,12 @@ public final class StreamBatcher implements Agent {
         this.settings = settings;
         this.outboxDir = Outbox.streamDir(dataDir, stream.streamId());
         this.tmpDir = Outbox.tmpDir(dataDir).resolve(stream.streamId());
+        this.purges = dev.edgeagent.agent.purge.PurgeTombstones.of(dataDir);
+    }
+
+    /** Gets each sealed batch's manifest, on the batcher thread, right after the seal; must not throw. */
+    public void sealListener(java.util.function.Consumer<BatchManifest> listener) {
+        this.sealListener = listener;
     }
 
     public BatcherStats stats() {
@@ -350,6 +363,14 @@ public final class StreamBatcher implements Agent {
                             stats.skippedAlreadySealed.incrementAndGet();
                             continue;
                         }
+                        if (!purges.isEmpty() && purges.purged(stream.streamId(), view.timeNs())) {
+                            // right to deletion: never batched; with no batch open it counts as handled, so that
+                            // flushes (shutdown, --once) do not wait for a batch that will never hold it
+                            if (open == null && view.sequence() > stats.lastSealedSeq.get()) {
+                                stats.lastSealedSeq.set(view.sequence());
+                            }
+                            continue;
+                        }
                         if (open == null) {
                             open = new OpenBatch(view.sequence());
                         }
@@ -357,7 +378,13 @@ public final class StreamBatcher implements Agent {
                         if (open.rawBytes >= settings.maxBytes()) {
                             // mid-block is fine: the checkpoint is this excerpt, and a restart skips what is sealed
                             seal();
+                            if (rewindRequested) {
+                                break;
+                            }
                         }
+                    }
+                    if (rewindRequested) {
+                        break;
                     }
                     if (open != null) {
                         stats.openRecords.lazySet(open.count);
@@ -366,14 +393,31 @@ public final class StreamBatcher implements Agent {
             }
             long flushTarget = flushUpTo;
             if (open != null && (System.nanoTime() - open.openedMonoNs >= settings.maxDurationNs()
-                    || (flushTarget >= 0 && open.lastSeq >= flushTarget))) {
+                    || (flushTarget >= 0 && open.firstSeq <= flushTarget && open.lastSeq >= flushTarget))) {
+                // (a batch opened after the flush target waits for max-duration: while sources run on,
+                // sealAndUpload would otherwise seal a tiny batch every duty cycle)
                 seal();
                 work++;
+            }
+            if (rewindRequested) {
+                rewind();
             }
         } catch (IOException | RuntimeException e) {
             fail(e);
         }
         return work;
+    }
+
+    /** Reads again from the checkpoint (outside any open excerpt): the dropped batch's records minus purged ones. */
+    private void rewind() {
+        rewindRequested = false;
+        if (stream.decoder() != null) {
+            stream.decoder().reset();
+        }
+        long index = checkpoint.index();
+        if (index <= 0 || !reader.moveToIndex(index)) {
+            reader.toStart();
+        }
     }
 
     /** A batch that cannot be written is dropped as a file, not as data: its records are read again. */
@@ -421,6 +465,14 @@ public final class StreamBatcher implements Agent {
 
     private void seal() throws IOException {
         OpenBatch b = open;
+        if (b.purgeVersion != purges.version()) {
+            // a purge arrived while the batch was open: it may hold purged records
+            b.discard();
+            open = null;
+            stats.openRecords.lazySet(0);
+            rewindRequested = true;
+            return;
+        }
         mcap.finish();
         b.file.force(true);
         b.file.close();
@@ -451,6 +503,10 @@ public final class StreamBatcher implements Agent {
         stats.rawBytesSealed.addAndGet(b.rawBytes);
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
+        java.util.function.Consumer<BatchManifest> listener = sealListener;
+        if (listener != null) {
+            listener.accept(manifest);
+        }
         onSealed.run();
         applyRetention();
     }

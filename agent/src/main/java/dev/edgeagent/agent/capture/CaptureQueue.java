@@ -183,6 +183,77 @@ public final class CaptureQueue implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * Right to deletion: deletes the queue files (never the one being written) whose every record's time
+     * ({@link RecordView#timeNs()}) lies in [fromNs, toNs]. Such records are purged (tombstoned) and never batched,
+     * so no tailer needs them; a tailer positioned in a deleted file moves on to the next one. Any thread (it reads
+     * with its own tailer). Returns the names of the files deleted.
+     */
+    public java.util.List<String> deleteFilesWithin(long fromNs, long toNs) {
+        java.util.List<String> deleted = new java.util.ArrayList<>();
+        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        if (files == null) {
+            return deleted;
+        }
+        int current = queue.cycle();
+        RecordView view = new RecordView();
+        ExcerptTailer tailer = queue.createTailer();
+        try {
+            for (File f : files) {
+                int cycle = cycleOf(f);
+                if (cycle == Integer.MIN_VALUE || cycle >= current || !tailer.moveToCycle(cycle)) {
+                    continue;
+                }
+                long records = 0;
+                boolean allInside = true;
+                while (allInside) {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        if (!dc.isPresent() || queue.rollCycle().toCycle(dc.index()) != cycle) {
+                            break;
+                        }
+                        view.block(dc.wire().bytes());
+                        while (view.next()) {
+                            records++;
+                            long t = view.timeNs();
+                            if (t < fromNs || t > toNs) {
+                                allInside = false;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (allInside && records > 0) {
+                    if (f.delete()) {
+                        deleted.add(f.getName());
+                    } else {
+                        LOG.log(Level.WARNING, "stream " + streamId + ": cannot delete purged queue file " + f);
+                    }
+                }
+            }
+        } finally {
+            tailer.close();
+        }
+        if (!deleted.isEmpty()) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    /** The cycle a queue file holds, from its name; Integer.MIN_VALUE for a file of another roll cycle. */
+    private int cycleOf(File f) {
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
+        String stem = f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length());
+        try {
+            var parsed = names.parse(stem);
+            long epochMs = parsed.isSupported(ChronoField.INSTANT_SECONDS)
+                    ? Instant.from(parsed).toEpochMilli()
+                    : java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return (int) Math.floorDiv(epochMs, queue.rollCycle().lengthInMillis());
+        } catch (java.time.DateTimeException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
     @Override
     public void close() {
         queue.close();

@@ -39,6 +39,12 @@ public interface AgentConfig {
 
     ObservabilityConfig observability();
 
+    /** Trigger windows: rules over decoded signals that cut one critical MCAP of every stream around an event. */
+    TriggersConfig triggers();
+
+    /** The link to the fleet's MQTT broker: critical notices, health, remote commands; off without mqtt.uri. */
+    CloudConfig cloud();
+
     interface StreamConfig {
         /** Letters, digits, '.', '_' and '-': it is a directory name and part of object keys. */
         String id();
@@ -272,6 +278,122 @@ public interface AgentConfig {
         @WithDefault("1m")
         @WithConverter(DurationConverter.class)
         Duration statusLogInterval();
+    }
+
+    interface TriggersConfig {
+        /** The window cut around a trigger at time t: [t - pre, t + post], for every configured stream. */
+        TriggerWindowConfig window();
+
+        /** Rules over signals (see config/README.md); the remote {@code trigger} command works without any. */
+        Optional<List<TriggerRuleConfig>> rules();
+
+        /** The critical-tier pseudo-stream trigger MCAPs are sealed under (outbox directory, object keys). */
+        @WithDefault("trigger")
+        String stream();
+
+        /**
+         * How long after t + post the extraction waits at most for slow streams (records timed after the window's
+         * end prove a stream has passed it; an idle stream counts as passed after settle).
+         */
+        @WithDefault("10s")
+        @WithConverter(DurationConverter.class)
+        Duration maxWait();
+
+        /** A stream that got no record for this long is taken to have nothing more inside a window. */
+        @WithDefault("1s")
+        @WithConverter(DurationConverter.class)
+        Duration settle();
+    }
+
+    interface TriggerWindowConfig {
+        @WithDefault("30s")
+        @WithConverter(DurationConverter.class)
+        Duration pre();
+
+        @WithDefault("10s")
+        @WithConverter(DurationConverter.class)
+        Duration post();
+    }
+
+    interface TriggerRuleConfig {
+        /** Names the rule in the trigger's metadata and manifest tags. */
+        String id();
+
+        /** The configured stream whose signals the rule watches. */
+        String stream();
+
+        /** A signal name (see config/README.md); NAME.norm is the magnitude of NAME.x, NAME.y, NAME.z. */
+        String signal();
+
+        /** Fires when the value goes below this (exactly one of below/above). */
+        Optional<Double> below();
+
+        /** Fires when the value goes above this. */
+        Optional<Double> above();
+
+        /** Least time between two firings of this rule (record time). */
+        @WithDefault("2s")
+        @WithConverter(DurationConverter.class)
+        Duration debounce();
+
+        /** At most N firings per s, m, h or d, e.g. 6/h; unlimited when absent. */
+        Optional<String> maxRate();
+
+        /** Overrides triggers.window.pre for this rule. */
+        Optional<@WithConverter(DurationConverter.class) Duration> pre();
+
+        /** Overrides triggers.window.post for this rule. */
+        Optional<@WithConverter(DurationConverter.class) Duration> post();
+    }
+
+    interface CloudConfig {
+        CloudMqttConfig mqtt();
+
+        /** True when the cloud link is configured (agent.cloud.mqtt.uri is set). */
+        default boolean enabled() {
+            return mqtt().uri().isPresent();
+        }
+
+        /** How often health is published on PREFIX/DEVICE/health; 0 turns it off. */
+        @WithDefault("30s")
+        @WithConverter(DurationConverter.class)
+        Duration healthInterval();
+
+        /** Publish a notice per sealed critical batch on PREFIX/DEVICE/notice (QoS 1, store and forward). */
+        @WithDefault("true")
+        boolean notices();
+
+        /** Accept remote commands on PREFIX/DEVICE/cmd/NAME. */
+        @WithDefault("true")
+        boolean commands();
+    }
+
+    interface CloudMqttConfig {
+        /** ssl://HOST:PORT (client certificates) or tcp://HOST:PORT; the cloud link is off without it. */
+        Optional<String> uri();
+
+        /** The MQTT client id; DEVICE-control when absent. */
+        Optional<String> clientId();
+
+        /** PEM file of the CA that signed the broker's certificate (ssl://). */
+        Optional<Path> ca();
+
+        /** PEM client certificate (ssl://): the broker takes the agent's identity from it. */
+        Optional<Path> cert();
+
+        /** PEM PKCS#8 private key of the client certificate (unencrypted). */
+        Optional<Path> key();
+
+        @WithDefault("fleet")
+        String topicPrefix();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        @WithDefault("30s")
+        @WithConverter(DurationConverter.class)
+        Duration keepAlive();
     }
 
     enum SourceType { mqtt, replay, synthetic, udp, gpsd, mjpeg, images, socketcan }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks what the type system cannot: cross-field rules, files that must exist, names used in paths. */
-final class AgentConfigValidator {
+public final class AgentConfigValidator {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -67,6 +68,140 @@ final class AgentConfigValidator {
         }
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
+        checkTriggers(c, ids);
+        if (c.cloud().enabled()) {
+            checkCloud(c.cloud());
+        }
+    }
+
+    /** The longest pre-window of the trigger rules (and of the default window). */
+    public static Duration longestPre(AgentConfig c) {
+        Duration longest = c.triggers().window().pre();
+        for (AgentConfig.TriggerRuleConfig r : c.triggers().rules().orElse(List.of())) {
+            Duration pre = r.pre().orElse(longest);
+            if (pre.compareTo(longest) > 0) {
+                longest = pre;
+            }
+        }
+        return longest;
+    }
+
+    private void checkTriggers(AgentConfig c, Set<String> streamIds) {
+        AgentConfig.TriggersConfig t = c.triggers();
+        checkWindow("agent.triggers.window.pre", t.window().pre());
+        checkWindow("agent.triggers.window.post", t.window().post());
+        if (!NAME.matcher(t.stream()).matches()) {
+            problem("agent.triggers.stream", t.stream(), "1-64 letters, digits, '.', '_' or '-' (it names a directory)");
+        } else if (streamIds.contains(t.stream())) {
+            problem("agent.triggers.stream", t.stream(), "an id no configured stream has (trigger MCAPs are sealed under it)");
+        }
+        if (t.maxWait().isNegative()) {
+            problem("agent.triggers.max-wait", t.maxWait(), "a duration of 0 or more");
+        }
+        if (t.settle().isNegative()) {
+            problem("agent.triggers.settle", t.settle(), "a duration of 0 or more");
+        }
+        List<AgentConfig.TriggerRuleConfig> rules = t.rules().orElse(List.of());
+        Set<String> ruleIds = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            AgentConfig.TriggerRuleConfig r = rules.get(i);
+            String key = "agent.triggers.rules[" + i + "]";
+            if (!NAME.matcher(r.id()).matches()) {
+                problem(key + ".id", r.id(), "1-64 letters, digits, '.', '_' or '-'");
+            } else if (!ruleIds.add(r.id())) {
+                problem(key + ".id", r.id(), "a rule id used only once");
+            }
+            if (!streamIds.contains(r.stream())) {
+                problem(key + ".stream", r.stream(), "the id of a configured stream (one of " + streamIds + ")");
+            }
+            if (r.signal().isBlank()) {
+                problem(key + ".signal", r.signal(), "a signal name such as ENGINE_DATA.XMISSION_SPEED or accel.norm");
+            }
+            if (r.below().isPresent() == r.above().isPresent()) {
+                problems.add(key + ": expected exactly one of below or above (the threshold the signal crosses)");
+            }
+            r.below().ifPresent(v -> {
+                if (!Double.isFinite(v)) {
+                    problem(key + ".below", v, "a finite number");
+                }
+            });
+            r.above().ifPresent(v -> {
+                if (!Double.isFinite(v)) {
+                    problem(key + ".above", v, "a finite number");
+                }
+            });
+            if (r.debounce().isNegative()) {
+                problem(key + ".debounce", r.debounce(), "a duration of 0 or more");
+            }
+            r.maxRate().ifPresent(m -> {
+                try {
+                    MaxRate.parse(m);
+                } catch (IllegalArgumentException e) {
+                    problem(key + ".max-rate", m, e.getMessage());
+                }
+            });
+            r.pre().ifPresent(d -> checkWindow(key + ".pre", d));
+            r.post().ifPresent(d -> checkWindow(key + ".post", d));
+        }
+        // a trigger reads its pre-window from the capture queues: they must still hold it
+        Duration pre = longestPre(c);
+        if (c.capture().retention().compareTo(pre) < 0) {
+            problem("agent.capture.retention", c.capture().retention(), "at least the longest trigger pre-window ("
+                    + pre + "), so that the queues still hold a trigger's past");
+        }
+    }
+
+    private void checkWindow(String key, Duration d) {
+        if (d.isNegative() || d.compareTo(Duration.ofHours(24)) > 0) {
+            problem(key, d, "a duration between 0 and 24h");
+        }
+    }
+
+    private void checkCloud(AgentConfig.CloudConfig cloud) {
+        AgentConfig.CloudMqttConfig m = cloud.mqtt();
+        String scheme = null;
+        String text = m.uri().orElse("");
+        try {
+            URI uri = new URI(text);
+            scheme = uri.getScheme();
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                scheme = null;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        if (!"tcp".equals(scheme) && !"ssl".equals(scheme)) {
+            problem("agent.cloud.mqtt.uri", text, "ssl://HOST:PORT (or tcp://HOST:PORT)");
+        }
+        if ("ssl".equals(scheme)) {
+            checkPem("agent.cloud.mqtt.ca", m.ca(), "the PEM CA certificate that signed the broker's certificate");
+            checkPem("agent.cloud.mqtt.cert", m.cert(), "the agent's PEM client certificate");
+            checkPem("agent.cloud.mqtt.key", m.key(), "the PEM (PKCS#8) private key of the client certificate");
+        }
+        String prefix = m.topicPrefix();
+        if (prefix.isEmpty() || prefix.contains("#") || prefix.contains("+") || prefix.startsWith("/")
+                || prefix.endsWith("/")) {
+            problem("agent.cloud.mqtt.topic-prefix", prefix, "a topic prefix without wildcards or leading/trailing '/', e.g. fleet");
+        }
+        m.clientId().ifPresent(id -> {
+            if (id.isBlank()) {
+                problem("agent.cloud.mqtt.client-id", id, "a non-blank MQTT client id");
+            }
+        });
+        if (m.password().isPresent() && m.username().isEmpty()) {
+            problems.add("agent.cloud.mqtt.password: given without a username; expected both or neither");
+        }
+        if (cloud.healthInterval().isNegative()) {
+            problem("agent.cloud.health-interval", cloud.healthInterval(), "a duration of 0 (off) or more, e.g. 30s");
+        }
+    }
+
+    private void checkPem(String key, java.util.Optional<Path> file, String what) {
+        if (file.isEmpty()) {
+            problems.add(key + ": missing; an ssl:// broker needs " + what);
+        } else if (!Files.isReadable(file.get())) {
+            problem(key, file.get(), "a readable file: " + what);
+        }
     }
 
     private void checkSource(String key, AgentConfig.SourceConfig s) {

@@ -163,6 +163,8 @@ public final class Pipeline implements AutoCloseable {
         @Override public java.nio.file.Path dataDir() { return config.dataDir(); }
         @Override public EpochNanoClock clock() { return clock; }
         @Override public AuditLog audit() { return audit; }
+        @Override public String agentVersion() { return agentVersion; }
+        @Override public String configHash() { return loaded.configHash(); }
         @Override public CaptureQueue queue(String id) { return configured(id).queue(); }
         @Override public StreamStats stats(String id) { return configured(id).stats(); }
         @Override public PayloadFormat format(String id) { return configured(id).format(); }
@@ -247,6 +249,8 @@ public final class Pipeline implements AutoCloseable {
         }
         for (int i = 0; i < streams.size(); i++) {
             groups.get(i % threads).add(streams.get(i).batcher());
+            // critical batches are announced over MQTT (agent.cloud); the spool is written before the uploader looks
+            streams.get(i).batcher().sealListener(m -> dev.edgeagent.agent.control.CriticalNotices.onSealed(config, m));
         }
         for (int i = 0; i < threads; i++) {
             if (!groups.get(i).isEmpty()) {

@@ -26,6 +26,16 @@ public interface StageContext {
 
     AuditLog audit();
 
+    /** The agent's version, for manifests of batches a stage seals itself. */
+    default String agentVersion() {
+        return "dev";
+    }
+
+    /** The configuration's hash, for manifests of batches a stage seals itself. */
+    default String configHash() {
+        return "";
+    }
+
     /** Ids of the configured (captured) streams, in config order. */
     List<String> streamIds();
 

@@ -13,7 +13,8 @@ public final class Stages {
 
     public static List<TransformFactory> all() {
         return List.of(
-                new dev.edgeagent.agent.preprocess.PreprocessStages()
+                new dev.edgeagent.agent.preprocess.PreprocessStages(),
+                new dev.edgeagent.agent.trigger.TriggerFactory()
         );
     }
 }
