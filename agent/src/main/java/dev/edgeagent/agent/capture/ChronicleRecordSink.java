@@ -45,6 +45,7 @@ public final class ChronicleRecordSink implements RecordSink {
 
     private final CaptureQueue queue;
     private final StreamStats stats;
+    private final Admission admission;
     private final UnsafeMemory memory = UnsafeMemory.MEMORY;
     private final UnsafeBuffer target = new UnsafeBuffer(0, 0);
     private UnsafeBuffer scratch;
@@ -65,6 +66,7 @@ public final class ChronicleRecordSink implements RecordSink {
     ChronicleRecordSink(CaptureQueue queue) {
         this.queue = queue;
         this.stats = queue.stats();
+        this.admission = queue.admission();
         this.nextSequence = queue.nextSequence();
     }
 
@@ -72,6 +74,12 @@ public final class ChronicleRecordSink implements RecordSink {
     public boolean append(long sensorTimeNs, long receiveWallNs, long receiveMonoNs,
                           DirectBuffer key, int keyOffset, int keyLength,
                           DirectBuffer payload, int payloadOffset, int payloadLength) {
+        if (!admission.admits()) {
+            // a reject-new quota or a full disk: refused like a failed write, the source keeps the record
+            admission.onRejected();
+            stats.onRefused();
+            return false;
+        }
         if (keyLength > CaptureRecord.MAX_KEY_LENGTH) {
             // a key that long is bad input, not a capture failure: keep the record, cut the key
             keyLength = CaptureRecord.MAX_KEY_LENGTH;

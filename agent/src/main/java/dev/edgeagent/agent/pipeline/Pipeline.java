@@ -24,6 +24,10 @@ import dev.edgeagent.agent.stage.Transform;
 import dev.edgeagent.agent.stage.TransformFactory;
 import dev.edgeagent.agent.upload.UploadTarget;
 import dev.edgeagent.agent.upload.Uploader;
+import dev.edgeagent.agent.batch.OutboxClaims;
+import dev.edgeagent.agent.storage.StorageGovernor;
+import dev.edgeagent.agent.upload.LinkMonitor;
+import dev.edgeagent.agent.upload.UploadPolicy;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -64,6 +68,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<AgentRunner> transformRunners = new ArrayList<>();
     private AuditLog audit;
     private AgentRunner uploaderRunner;
+    private final LinkMonitor link;
+    private StorageGovernor storage;
 
     /** The agent's threads by what they do: source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader. */
     private final Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
@@ -97,8 +103,11 @@ public final class Pipeline implements AutoCloseable {
                 config.capture().retention().toMillis());
         Files.createDirectories(config.dataDir());
         this.target = UploadTargets.create(config);
+        AgentConfig.LinkMonitorConfig lm = config.upload().linkMonitor();
+        this.link = new LinkMonitor(lm.file().orElse(null), lm.command().orElse(null), lm.poll());
+        OutboxClaims claims = new OutboxClaims();
         this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
-                config.upload().maxBackoff());
+                config.upload().maxBackoff(), UploadPolicy.from(config.upload(), link), claims);
         try {
             for (StreamConfig sc : config.streams()) {
                 String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
@@ -128,6 +137,12 @@ public final class Pipeline implements AutoCloseable {
             for (TransformFactory f : Stages.all()) {
                 transforms.addAll(f.create(stages));
             }
+            uploader.audit(audit, config.deviceId());
+            List<StorageGovernor.Stream> governed = new ArrayList<>();
+            for (StreamRuntime s : streams) {
+                governed.add(new StorageGovernor.Stream(s.id(), Tier.valueOf(s.tier()), s.queue(), s.batcher()));
+            }
+            this.storage = new StorageGovernor(config.dataDir(), config.storage(), governed, audit, claims, uploader::wakeUp);
         } catch (RuntimeException | IOException e) {
             closeQueues();
             target.close();
@@ -253,6 +268,8 @@ public final class Pipeline implements AutoCloseable {
         }
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
         track("uploader", uploaderRunner);
+        link.start();
+        storage.start();
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
                 // a paced source sleeps until its next record is due; others are polled every millisecond
@@ -475,6 +492,16 @@ public final class Pipeline implements AutoCloseable {
         return audit;
     }
 
+    /** Disk quotas and eviction: usage per tier, evictions per stream. */
+    public StorageGovernor storage() {
+        return storage;
+    }
+
+    /** The link's metered/unmetered state; {@link LinkMonitor#report} feeds it from elsewhere (MQTT). */
+    public LinkMonitor link() {
+        return link;
+    }
+
     /** Asks every batcher to seal what is captured so far, and waits until they have or the deadline. */
     private boolean flush(long deadlineNs) throws InterruptedException {
         long[] targets = new long[streams.size()];
@@ -501,6 +528,10 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         stopSources();
+        if (storage != null) {
+            storage.close();   // before the batchers stop: it may be waiting on one
+        }
+        link.close();
         try {
             if (started && !transformRunners.isEmpty() && !drainTransforms(System.nanoTime() + TimeUnit.SECONDS.toNanos(2))) {
                 LOG.log(Level.WARNING, "shutdown: transforms not drained in time; they continue from their checkpoints"
