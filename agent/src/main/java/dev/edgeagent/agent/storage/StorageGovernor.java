@@ -107,11 +107,8 @@ public final class StorageGovernor implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            try {
-                Thread.sleep(Math.max(10, config.monitorInterval().toMillis()));
-            } catch (InterruptedException e) {
-                return;
-            }
+            // parked, not interrupted, on close: an interrupt would close the audit log's channel mid-write
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(10_000_000L, config.monitorInterval().toNanos()));
         }
     }
 
@@ -165,6 +162,11 @@ public final class StorageGovernor implements AutoCloseable {
             reason = "disk";
             List<Tier> order = new ArrayList<>(config.evictionOrder());
             order.remove(Tier.critical);
+            // first what loses nothing: queue files already in sealed batches (kept only for retention), any tier
+            for (Tier t : order) {
+                need -= need > 0 ? evictQueues(t, need, false) : 0;
+            }
+            need -= need > 0 ? evictQueues(Tier.critical, need, false) : 0;
             for (Tier t : order) {
                 if (need <= 0) {
                     break;
@@ -207,7 +209,10 @@ public final class StorageGovernor implements AutoCloseable {
         return false;
     }
 
-    /** Frees up to {@code bytes} of the tier, oldest first; returns what it freed. */
+    /**
+     * Frees up to {@code bytes} of the tier, oldest first; returns what it freed. Queue files already batched go
+     * first (nothing is lost); with {@code mayLoseData}, then outbox batches, then queue files not yet batched.
+     */
     private long evictTier(Tier t, long bytes, boolean mayLoseData) throws InterruptedException {
         long freed = evictQueues(t, bytes, false);
         if (freed >= bytes || !mayLoseData) {
@@ -424,7 +429,7 @@ public final class StorageGovernor implements AutoCloseable {
     public void close() {
         closed = true;
         if (thread != null) {
-            thread.interrupt();
+            java.util.concurrent.locks.LockSupport.unpark(thread);
             try {
                 thread.join(2000);
             } catch (InterruptedException e) {

@@ -65,12 +65,10 @@ public final class LinkMonitor implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            try {
-                Thread.sleep(Math.max(10, poll.toMillis()));
-            } catch (InterruptedException e) {
-                return;
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(10_000_000L, poll.toNanos()));
+            if (!closed) {
+                check();
             }
-            check();
         }
     }
 
@@ -129,7 +127,7 @@ public final class LinkMonitor implements AutoCloseable {
     public void close() {
         closed = true;
         if (thread != null) {
-            thread.interrupt();
+            java.util.concurrent.locks.LockSupport.unpark(thread);
         }
     }
 }
