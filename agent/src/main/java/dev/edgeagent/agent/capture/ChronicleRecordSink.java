@@ -142,9 +142,10 @@ public final class ChronicleRecordSink implements RecordSink {
                 commit();   // a frame-sized record does not wait for the end of the duty cycle
             }
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             // disk full, queue closed during shutdown, ...: refuse this record (the source keeps it and offers
-            // it again) and leave the records already accepted in the block untouched
+            // it again) and leave the records already accepted in the block untouched. A mapped page that the
+            // filesystem cannot back (ENOSPC on tmpfs, a sparse file) faults: the JVM raises InternalError
             if (recordStart >= 0 && block != null) {
                 try {
                     blockBytes.writePosition(recordStart);
@@ -170,7 +171,7 @@ public final class ChronicleRecordSink implements RecordSink {
             }
             touchAhead();   // also after a frame-sized record, which append committed by itself
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             logFailure("failed to commit a block of records", e);
             return false;
         }
@@ -261,7 +262,7 @@ public final class ChronicleRecordSink implements RecordSink {
         target.putBytes(0, from, offset, length);
     }
 
-    private void logFailure(String what, RuntimeException e) {
+    private void logFailure(String what, Throwable e) {
         long now = System.nanoTime();
         if (now - lastFailureLogNs > 10_000_000_000L) {
             lastFailureLogNs = now;
