@@ -161,4 +161,71 @@ class QuotaEvictionTest {
             assertEquals(lastSeq.get(stream) + 1, next, stream + ": every captured record accounted for");
         }
     }
+
+    @Test
+    void rejectNewRefusesCriticalRecordsWhileOverQuotaAndTakesThemAgainOnceTheBacklogDrains() throws Exception {
+        try (dev.edgeagent.agent.testing.S3ProxyServer s3 = new dev.edgeagent.agent.testing.S3ProxyServer()) {
+            LoadedConfig config = AgentConfigLoader.parse("reject.yaml", """
+                    agent:
+                      device-id: van-7
+                      data-dir: %s/data
+                      streams:
+                        - id: events
+                          modality: event
+                          source: {type: synthetic, record-bytes: 2000, rate: 600}
+                      capture: {roll-cycle: TEST_SECONDLY, chunk-bytes: 64K}
+                      batching: {max-duration: 300ms, max-bytes: 256K}
+                      upload:
+                        target: s3://fleet/v1
+                        initial-backoff: 100ms
+                        max-backoff: 300ms
+                        audit-interval: 0s
+                        s3: {endpoint: "%s", path-style: true, access-key-id: "%s", secret-access-key: "%s"}
+                      storage:
+                        quotas: {critical: {bytes: 4M, policy: reject-new}}
+                        min-free: 0
+                        monitor-interval: 100ms
+                    """.formatted(dir, s3.endpoint(), dev.edgeagent.agent.testing.S3ProxyServer.ACCESS_KEY,
+                    dev.edgeagent.agent.testing.S3ProxyServer.SECRET_KEY), Map.of());
+            Path auditFile;
+            long rejected;
+            try (Pipeline pipeline = Pipeline.create(config, "test", false)) {
+                auditFile = pipeline.audit().file();
+                Pipeline.StreamRuntime events = pipeline.streams().get(0);
+                pipeline.start();   // the endpoint is down: the outbox grows until the quota
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (events.queue().admission().rejecting() == null) {
+                    assertTrue(System.nanoTime() < deadline, "quota reached");
+                    Thread.sleep(20);
+                }
+                Thread.sleep(500);
+                long held = events.stats().records();
+                Thread.sleep(500);
+                assertEquals(held, events.stats().records(), "no record taken while over quota");
+                assertTrue(events.queue().admission().rejected() > 0);
+
+                s3.start();
+                s3.createBucket("fleet");
+                while (events.queue().admission().rejecting() != null) {
+                    assertTrue(System.nanoTime() < deadline, "under quota again once the backlog drains");
+                    Thread.sleep(20);
+                }
+                long resumed = events.stats().records();
+                while (events.stats().records() < resumed + 200) {
+                    assertTrue(System.nanoTime() < deadline, "records taken again");
+                    Thread.sleep(20);
+                }
+                rejected = events.queue().admission().rejected();
+                StorageStats.StreamCounters c = pipeline.storage().counters().get("events");
+                assertEquals(0, c.evictedBatches() + c.lostQueueRecords(), "reject-new loses nothing it took");
+            }
+            List<JsonNode> rejects = AuditLog.read(auditFile).stream()
+                    .filter(e -> e.path("type").asText().equals("reject")).toList();
+            assertEquals("start", rejects.get(0).path("state").asText());
+            assertEquals("quota", rejects.get(0).path("reason").asText());
+            assertEquals("end", rejects.get(1).path("state").asText());
+            long audited = rejects.stream().mapToLong(e -> e.path("refusedAppends").asLong()).sum();
+            assertTrue(audited > 0 && audited <= rejected, audited + " refused appends audited, " + rejected + " counted");
+        }
+    }
 }
