@@ -277,6 +277,14 @@ public final class StreamBatcher implements Agent {
         return stats;
     }
 
+    private volatile BatchManifest.Source source;
+
+    /** Lineage written into every manifest: the stream's source. Set before the batcher starts. */
+    public StreamBatcher source(BatchManifest.Source source) {
+        this.source = source;
+        return this;
+    }
+
     public String streamId() {
         return stream.streamId();
     }
@@ -582,7 +590,7 @@ public final class StreamBatcher implements Agent {
                 b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
                 b.rawBytes, digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
                 BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
-                stream.agentVersion(), stream.configHash());
+                stream.agentVersion(), stream.configHash(), source);
 
         // object first, manifest last: the manifest's arrival is what seals the batch
         Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);

@@ -130,7 +130,8 @@ public final class Pipeline implements AutoCloseable {
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
                         Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
                 streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
-                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)
+                                .source(lineage(sc.source()))));
             }
             this.audit = AuditLog.open(config.dataDir());
             StageBuilder stages = new StageBuilder(batchSettings, agentVersion, clock);
@@ -215,9 +216,28 @@ public final class Pipeline implements AutoCloseable {
             BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, PayloadFormat.DERIVED,
                     config.deviceId(), agentVersion, loaded.configHash(), PrimaryEncoding.passThrough(schema), null);
             streams.add(new StreamRuntime(id, modality.name(), tier.name(), PayloadFormat.DERIVED, null, stats, queue, null,
-                    new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+                    new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)
+                            .source(new dev.edgeagent.agent.batch.BatchManifest.Source("derived",
+                                    "transform output (" + schema.name() + ")"))));
             return new DerivedStream(id, tier.name(), queue.newSink(), stats);
         }
+    }
+
+    /** What a manifest says about where a stream's records come from; never secrets (no credentials in it). */
+    static dev.edgeagent.agent.batch.BatchManifest.Source lineage(AgentConfig.SourceConfig s) {
+        List<String> parts = new ArrayList<>();
+        s.file().ifPresent(f -> parts.add("file " + f.getFileName()));
+        s.format().ifPresent(f -> parts.add("format " + f));
+        s.endpoint().ifPresent(e -> parts.add("endpoint " + e.replaceAll("//[^@/]*@", "//")));
+        s.device().ifPresent(d -> parts.add("device " + d));
+        s.directory().ifPresent(d -> parts.add("directory " + d.getFileName()));
+        s.topics().ifPresent(t -> parts.add("topics " + t));
+        s.ports().ifPresent(p -> parts.add("ports " + p));
+        s.interfaces().ifPresent(i -> parts.add("interfaces " + i));
+        if (s.type() == AgentConfig.SourceType.synthetic) {
+            parts.add(s.recordBytes() + " B records at " + (s.rate() == 0 ? "max" : s.rate() + "/s"));
+        }
+        return new dev.edgeagent.agent.batch.BatchManifest.Source(s.type().name(), String.join(", ", parts));
     }
 
     /** Builds the pipeline; nothing runs until {@link #start()}. */
