@@ -131,6 +131,9 @@ public final class AgentMetrics {
         }
         Gauge.builder("edgeagent.storage.free.bytes", storage, x -> x.freeBytes()).baseUnit("bytes")
                 .description("usable bytes on the data directory's filesystem").register(registry);
+        Gauge.builder("edgeagent.upload.link.unmetered", p.link(), l -> l.state() == null ? -1 : l.unmetered() ? 1 : 0)
+                .description("the link monitor's view: 1 unmetered, 0 metered, -1 unknown (counts as metered)")
+                .register(registry);
         FunctionCounter.builder("edgeagent.upload.audit.entries", u, UploaderStats::auditEntriesUploaded)
                 .description("audit log entries uploaded").register(registry);
         for (StreamRuntime s : p.streams()) {

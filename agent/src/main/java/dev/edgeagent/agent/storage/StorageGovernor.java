@@ -146,7 +146,9 @@ public final class StorageGovernor implements AutoCloseable {
                 if (q.policy() == AgentConfig.QuotaPolicy.REJECT_NEW && freed < over) {
                     reject(t, "quota");
                 }
-            } else if (q.policy() == AgentConfig.QuotaPolicy.REJECT_NEW) {
+            } else if (q.policy() == AgentConfig.QuotaPolicy.REJECT_NEW
+                    && (q.bytes().isEmpty() || used.get(t) <= q.bytes().get().asLongValue() / 10 * 9)) {
+                // reopened below 90%: not on every file that comes and goes at the limit
                 admit(t, "quota");
             }
         }
@@ -435,6 +437,11 @@ public final class StorageGovernor implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // a refusal period still open ends with the agent: its count goes into the audit log
+        for (Tier t : Tier.values()) {
+            admit(t, "quota");
+            admit(t, "disk");
         }
     }
 }
