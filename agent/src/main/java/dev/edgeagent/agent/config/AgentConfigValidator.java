@@ -1,6 +1,5 @@
 package dev.edgeagent.agent.config;
 
-import net.openhft.chronicle.queue.RollCycles;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -87,6 +87,9 @@ class QuotaEvictionTest {
                 Thread.sleep(50);
             }
             Thread.sleep(1500);
+            String status = new dev.edgeagent.agent.observe.StatusLog(pipeline).line();
+            assertTrue(status.matches(".*critical [0-9]+ / [0-9.]+ MB on disk, standard [0-9]+ / [0-9.]+ MB on disk, bulk .*"),
+                    status);
             StorageStats st = pipeline.storage().stats();
             System.out.printf("quota: used critical %d standard %d bulk %d%n", st.usedBytes(Tier.critical),
                     st.usedBytes(Tier.standard), st.usedBytes(Tier.bulk));
