@@ -46,6 +46,9 @@ public final class AuditLog implements AutoCloseable {
     public AuditLog(Path file) throws IOException {
         this.file = file;
         Files.createDirectories(file.getParent());
+        if (Files.exists(file)) {
+            cutTornTail(file);
+        }
         Verification v = Files.exists(file) ? verify(file) : new Verification(true, 0, GENESIS, null);
         if (!v.intact()) {
             // a torn last line (crash mid-append) is cut off; anything else is evidence and is kept as is
@@ -55,6 +58,37 @@ public final class AuditLog implements AutoCloseable {
         this.nextSeq = v.entries();
         this.lastHash = v.lastHash();
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Every entry ends with a newline: bytes after the last one are an append cut short (crash, full disk) and
+     * would merge with the next entry into one unreadable line. They are cut off, as the class says.
+     */
+    private static void cutTornTail(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            cutTornTail(channel);
+        }
+    }
+
+    private static void cutTornTail(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return;
+        }
+        long end = size;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (end > 0) {
+            one.clear();
+            channel.read(one, end - 1);
+            if (one.get(0) == '\n') {
+                break;
+            }
+            end--;
+        }
+        if (end < size) {
+            channel.truncate(end);
+            channel.force(true);
+        }
     }
 
     public Path file() {
@@ -83,10 +117,21 @@ public final class AuditLog implements AutoCloseable {
         entry.put("hash", hash);
         byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.wrap(line);
-        while (buf.hasRemaining()) {
-            channel.write(buf);
+        long before = channel.size();
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            // a full disk may take part of the line: take it back, so the next entry starts on a line of its own
+            try {
+                channel.truncate(before);
+            } catch (IOException | RuntimeException truncateFailed) {
+                e.addSuppressed(truncateFailed);
+            }
+            throw e;
         }
-        channel.force(false);
         nextSeq++;
         lastHash = hash;
         return hash;

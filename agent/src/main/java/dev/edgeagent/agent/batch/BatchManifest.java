@@ -16,7 +16,7 @@ import java.util.List;
 @JsonPropertyOrder({"manifestVersion", "key", "deviceId", "streamId", "modality", "tier", "tags",
         "firstSeq", "lastSeq", "recordCount", "firstReceiveTimeNs", "lastReceiveTimeNs",
         "firstSensorTimeNs", "lastSensorTimeNs", "rawBytes", "objectBytes", "compression",
-        "sha256", "contentType", "sealedAtNs", "agentVersion", "configHash"})
+        "sha256", "contentType", "sealedAtNs", "agentVersion", "configHash", "source"})
 public record BatchManifest(
         int manifestVersion,
         /** object key relative to the target prefix, e.g. device=d1/stream=can0/date=2026-11-23/...mcap */
@@ -44,7 +44,28 @@ public record BatchManifest(
         String contentType,
         long sealedAtNs,
         String agentVersion,
-        String configHash) {
+        String configHash,
+        /** lineage: where the stream's records come from (null in manifests of older agents) */
+        Source source) {
+
+    /**
+     * The stream's source, for lineage: {@code type} (replay, udp, mqtt, synthetic, derived, ...) and a
+     * description of what it reads (file, endpoint, topics, device; the input streams of a derived stream).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Source(String type, String description) {
+    }
+
+    /** Without lineage (as written before it existed). */
+    public BatchManifest(int manifestVersion, String key, String deviceId, String streamId, String modality, String tier,
+                         List<String> tags, long firstSeq, long lastSeq, long recordCount, long firstReceiveTimeNs,
+                         long lastReceiveTimeNs, Long firstSensorTimeNs, Long lastSensorTimeNs, long rawBytes,
+                         long objectBytes, String compression, String sha256, String contentType, long sealedAtNs,
+                         String agentVersion, String configHash) {
+        this(manifestVersion, key, deviceId, streamId, modality, tier, tags, firstSeq, lastSeq, recordCount,
+                firstReceiveTimeNs, lastReceiveTimeNs, firstSensorTimeNs, lastSensorTimeNs, rawBytes, objectBytes,
+                compression, sha256, contentType, sealedAtNs, agentVersion, configHash, null);
+    }
 
     public static final int VERSION = 1;
     public static final String MCAP_CONTENT_TYPE = "application/x-mcap";

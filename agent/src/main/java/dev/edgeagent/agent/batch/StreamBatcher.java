@@ -70,6 +70,23 @@ public final class StreamBatcher implements Agent {
     /** Seal as soon as the open batch reaches this sequence (shutdown, --once); -1 = no request. */
     private volatile long flushUpTo = -1;
 
+    // queue eviction, asked for by the storage governor and done on this thread (it owns the tailers)
+    private final java.util.concurrent.atomic.AtomicLong evictRequested = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong evictDone = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long evictBytes;
+    private volatile boolean evictLossy;
+    private volatile java.util.function.Consumer<QueueEviction> evictionListener = r -> { };
+
+    /**
+     * What one queue eviction removed: whole cycle files, oldest first. Records in them not yet in a sealed batch
+     * are lost: {@code lostFirstSeq..lostLastSeq} (both -1 when none were).
+     */
+    public record QueueEviction(String streamId, int files, long bytes, long lostFirstSeq, long lostLastSeq) {
+        public long lostRecords() {
+            return lostFirstSeq < 0 ? 0 : lostLastSeq - lostFirstSeq + 1;
+        }
+    }
+
     // one writer, digest and channel table per stream, reused for every batch: a batch allocates nothing big
     private McapWriter mcap;
     private final DigestingChannel digesting = new DigestingChannel();
@@ -273,6 +290,14 @@ public final class StreamBatcher implements Agent {
         return stats;
     }
 
+    private volatile BatchManifest.Source source;
+
+    /** Lineage written into every manifest: the stream's source. Set before the batcher starts. */
+    public StreamBatcher source(BatchManifest.Source source) {
+        this.source = source;
+        return this;
+    }
+
     public String streamId() {
         return stream.streamId();
     }
@@ -318,7 +343,9 @@ public final class StreamBatcher implements Agent {
                 Files.deleteIfExists(p);
             }
         }
-        long high = UploadState.lastUploadedSeq(dataDir, stream.streamId());
+        // records of a batch evicted from the outbox are not batched again: their loss is already audited
+        long high = Math.max(UploadState.lastUploadedSeq(dataDir, stream.streamId()),
+                EvictionMark.lastEvictedSeq(dataDir, stream.streamId()));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(outboxDir)) {
             for (Path p : files) {
                 String name = p.getFileName().toString();
@@ -339,6 +366,9 @@ public final class StreamBatcher implements Agent {
 
     @Override
     public int doWork() {
+        if (evictRequested.get() != evictDone.get()) {
+            evictQueue();
+        }
         if (System.nanoTime() < nextRetryNs) {
             return 0;
         }
@@ -370,6 +400,10 @@ public final class StreamBatcher implements Agent {
                                 stats.lastSealedSeq.set(view.sequence());
                             }
                             continue;
+                        }
+                        if (open != null && view.sequence() != open.lastSeq + 1) {
+                            // a gap (queue files evicted under it): a batch holds a contiguous range
+                            seal();
                         }
                         if (open == null) {
                             open = new OpenBatch(view.sequence());
@@ -452,6 +486,128 @@ public final class StreamBatcher implements Agent {
         return stats.lastSealedSeq() >= sequence;
     }
 
+    /** Called on the batcher thread after each queue eviction that removed files (the governor audits it). */
+    public void onQueueEviction(java.util.function.Consumer<QueueEviction> listener) {
+        this.evictionListener = listener;
+    }
+
+    /**
+     * Any thread: asks the batcher to delete its queue's cycle files, oldest first, until {@code bytes} are freed,
+     * and waits up to {@code timeout} for it. Files whose records are all in sealed batches go first; with
+     * {@code lossy}, files with records not yet batched go too (the open batch is sealed first, so only records
+     * not yet read are lost). The file being written is never deleted. The result reaches the listener.
+     *
+     * @return true when the batcher did it within the timeout
+     */
+    public boolean evictQueueFiles(long bytes, boolean lossy, java.time.Duration timeout) throws InterruptedException {
+        long id;
+        synchronized (evictRequested) {
+            evictBytes = bytes;
+            evictLossy = lossy;
+            id = evictRequested.incrementAndGet();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (evictDone.get() < id) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    private void evictQueue() {
+        long id;
+        long want;
+        boolean lossy;
+        synchronized (evictRequested) {
+            id = evictRequested.get();
+            want = evictBytes;
+            lossy = evictLossy;
+        }
+        try {
+            QueueEviction r = doEvictQueue(want, lossy);
+            if (r.files() > 0) {
+                evictionListener.accept(r);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stream " + stream.streamId() + ": queue eviction failed: " + e);
+        } finally {
+            evictDone.set(id);
+        }
+    }
+
+    private QueueEviction doEvictQueue(long want, boolean lossy) {
+        var q = queue.chronicle();
+        int current = q.cycle();
+        int newest = q.lastCycle();
+        long cp = checkpoint == null ? -1 : checkpoint.index();
+        int checkpointCycle = cp > 0 ? q.rollCycle().toCycle(cp) : Integer.MIN_VALUE;
+        long lastCaptured = queue.stats().lastSequence();   // before any deletion: bounds what can be lost
+        long freed = 0;
+        int files = 0;
+        boolean unbatched = false;
+        for (CaptureQueue.CycleFile f : queue.cycleFiles()) {
+            if (freed >= want || f.cycle() >= current || f.cycle() >= newest) {
+                break;   // never the file the source writes
+            }
+            if (f.cycle() >= checkpointCycle) {
+                if (!lossy) {
+                    break;
+                }
+                if (!unbatched) {
+                    unbatched = true;
+                    sealOpenBatch();   // what was read is safe in a batch; only unread records can be lost
+                }
+            }
+            long size = f.file().length();
+            if (f.file().delete()) {
+                freed += size;
+                files++;
+            } else {
+                LOG.log(Level.WARNING, "stream " + stream.streamId() + ": cannot delete queue file " + f.file());
+                break;
+            }
+        }
+        if (files == 0) {
+            return new QueueEviction(stream.streamId(), 0, 0, -1, -1);
+        }
+        q.refreshDirectoryListing();
+        long lostFirst = -1;
+        long lostLast = -1;
+        if (unbatched) {
+            // the queue now starts at the first remaining record: everything unsealed before it is gone
+            long next = firstRemainingSequence();
+            long upTo = next >= 0 ? next - 1 : lastCaptured;
+            if (upTo > sealedHighWater) {
+                lostFirst = sealedHighWater + 1;
+                lostLast = upTo;
+                sealedHighWater = upTo;
+                stats.lastSealedSeq.set(Math.max(stats.lastSealedSeq(), upTo));
+            }
+            if (open == null) {
+                reader.toStart();
+                if (stream.decoder() != null) {
+                    stream.decoder().reset();
+                }
+            }
+        }
+        return new QueueEviction(stream.streamId(), files, freed, lostFirst, lostLast);
+    }
+
+    private long firstRemainingSequence() {
+        ExcerptTailer t = queue.chronicle().createTailer();
+        try (DocumentContext dc = t.toStart().readingDocument()) {
+            if (!dc.isPresent()) {
+                return -1;
+            }
+            view.block(dc.wire().bytes());
+            return view.firstSequence();
+        } finally {
+            t.close();
+        }
+    }
+
     /** Seals the open batch now, if there is one. Batcher thread only. */
     void sealOpenBatch() {
         if (open != null) {
@@ -486,7 +642,7 @@ public final class StreamBatcher implements Agent {
                 b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
                 b.rawBytes, digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
                 BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
-                stream.agentVersion(), stream.configHash());
+                stream.agentVersion(), stream.configHash(), source);
 
         // object first, manifest last: the manifest's arrival is what seals the batch
         Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);

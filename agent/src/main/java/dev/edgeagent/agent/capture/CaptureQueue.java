@@ -30,6 +30,7 @@ public final class CaptureQueue implements AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final StreamStats stats;
+    private final Admission admission = new Admission();
 
     /** Default size of the chunks a queue file is mapped in. */
     public static final long DEFAULT_CHUNK_BYTES = 1L << 20;
@@ -44,7 +45,21 @@ public final class CaptureQueue implements AutoCloseable {
      *                   it are written in place (see {@link #chunkBytesFor})
      */
     public CaptureQueue(Path dataDir, String streamId, String rollCycle, long chunkBytes, StreamStats stats) {
-        this(dataDir, streamId, RollCycles.valueOf(rollCycle), chunkBytes, stats, null);
+        this(dataDir, streamId, rollCycle(rollCycle), chunkBytes, stats, null);
+    }
+
+    /** A Chronicle roll cycle by name: the RollCycles ones, and TEST_SECONDLY (one file per second, for tests). */
+    public static net.openhft.chronicle.queue.RollCycle rollCycle(String name) {
+        try {
+            return RollCycles.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return net.openhft.chronicle.queue.rollcycles.TestRollCycles.valueOf(name);
+        }
+    }
+
+    /** Whether the queue takes new records (the storage governor closes it under quota or disk pressure). */
+    public Admission admission() {
+        return admission;
     }
 
     /** @param time the queue's clock (which file a record goes to); null for the system clock */
@@ -191,17 +206,14 @@ public final class CaptureQueue implements AutoCloseable {
      */
     public java.util.List<String> deleteFilesWithin(long fromNs, long toNs) {
         java.util.List<String> deleted = new java.util.ArrayList<>();
-        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
-        if (files == null) {
-            return deleted;
-        }
         int current = queue.cycle();
         RecordView view = new RecordView();
         ExcerptTailer tailer = queue.createTailer();
         try {
-            for (File f : files) {
-                int cycle = cycleOf(f);
-                if (cycle == Integer.MIN_VALUE || cycle >= current || !tailer.moveToCycle(cycle)) {
+            for (CycleFile cf : cycleFiles()) {
+                File f = cf.file();
+                int cycle = cf.cycle();
+                if (cycle >= current || !tailer.moveToCycle(cycle)) {
                     continue;
                 }
                 long records = 0;
@@ -239,19 +251,33 @@ public final class CaptureQueue implements AutoCloseable {
         return deleted;
     }
 
-    /** The cycle a queue file holds, from its name; Integer.MIN_VALUE for a file of another roll cycle. */
-    private int cycleOf(File f) {
+    /** A queue file and the roll cycle it holds. */
+    public record CycleFile(int cycle, File file) {
+    }
+
+    /** The queue's cycle files, oldest first (files of another roll cycle are left out). */
+    public java.util.List<CycleFile> cycleFiles() {
         DateTimeFormatter names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
-        String stem = f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length());
-        try {
-            var parsed = names.parse(stem);
-            long epochMs = parsed.isSupported(ChronoField.INSTANT_SECONDS)
-                    ? Instant.from(parsed).toEpochMilli()
-                    : java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
-            return (int) Math.floorDiv(epochMs, queue.rollCycle().lengthInMillis());
-        } catch (java.time.DateTimeException e) {
-            return Integer.MIN_VALUE;
+        long cycleMs = queue.rollCycle().lengthInMillis();
+        File[] files = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        java.util.List<CycleFile> out = new java.util.ArrayList<>();
+        if (files == null) {
+            return out;
         }
+        for (File f : files) {
+            String stem = f.getName().substring(0, f.getName().length() - SingleChronicleQueue.SUFFIX.length());
+            try {
+                var parsed = names.parse(stem);
+                long epochMs = parsed.isSupported(ChronoField.INSTANT_SECONDS)
+                        ? Instant.from(parsed).toEpochMilli()
+                        : java.time.LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
+                out.add(new CycleFile((int) Math.floorDiv(epochMs, cycleMs), f));
+            } catch (java.time.DateTimeException e) {
+                // not a cycle file of this roll cycle: leave it alone
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(CycleFile::cycle));
+        return out;
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class ChronicleRecordSink implements RecordSink {
 
     private final CaptureQueue queue;
     private final StreamStats stats;
+    private final Admission admission;
     private final UnsafeMemory memory = UnsafeMemory.MEMORY;
     private final UnsafeBuffer target = new UnsafeBuffer(0, 0);
     private UnsafeBuffer scratch;
@@ -65,6 +66,7 @@ public final class ChronicleRecordSink implements RecordSink {
     ChronicleRecordSink(CaptureQueue queue) {
         this.queue = queue;
         this.stats = queue.stats();
+        this.admission = queue.admission();
         this.nextSequence = queue.nextSequence();
     }
 
@@ -72,6 +74,12 @@ public final class ChronicleRecordSink implements RecordSink {
     public boolean append(long sensorTimeNs, long receiveWallNs, long receiveMonoNs,
                           DirectBuffer key, int keyOffset, int keyLength,
                           DirectBuffer payload, int payloadOffset, int payloadLength) {
+        if (!admission.admits()) {
+            // a reject-new quota or a full disk: refused like a failed write, the source keeps the record
+            admission.onRejected();
+            stats.onRefused();
+            return false;
+        }
         if (keyLength > CaptureRecord.MAX_KEY_LENGTH) {
             // a key that long is bad input, not a capture failure: keep the record, cut the key
             keyLength = CaptureRecord.MAX_KEY_LENGTH;
@@ -134,9 +142,10 @@ public final class ChronicleRecordSink implements RecordSink {
                 commit();   // a frame-sized record does not wait for the end of the duty cycle
             }
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             // disk full, queue closed during shutdown, ...: refuse this record (the source keeps it and offers
-            // it again) and leave the records already accepted in the block untouched
+            // it again) and leave the records already accepted in the block untouched. A mapped page that the
+            // filesystem cannot back (ENOSPC on tmpfs, a sparse file) faults: the JVM raises InternalError
             if (recordStart >= 0 && block != null) {
                 try {
                     blockBytes.writePosition(recordStart);
@@ -162,7 +171,7 @@ public final class ChronicleRecordSink implements RecordSink {
             }
             touchAhead();   // also after a frame-sized record, which append committed by itself
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             logFailure("failed to commit a block of records", e);
             return false;
         }
@@ -253,7 +262,7 @@ public final class ChronicleRecordSink implements RecordSink {
         target.putBytes(0, from, offset, length);
     }
 
-    private void logFailure(String what, RuntimeException e) {
+    private void logFailure(String what, Throwable e) {
         long now = System.nanoTime();
         if (now - lastFailureLogNs > 10_000_000_000L) {
             lastFailureLogNs = now;

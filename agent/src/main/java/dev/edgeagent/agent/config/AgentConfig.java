@@ -35,6 +35,9 @@ public interface AgentConfig {
 
     UploadConfig upload();
 
+    /** Disk quotas and eviction for capture queues and the outbox (see config/README.md). */
+    StorageConfig storage();
+
     MqttBrokerConfig mqtt();
 
     ObservabilityConfig observability();
@@ -221,7 +224,109 @@ public interface AgentConfig {
         @WithDefault("5m")
         @WithConverter(DurationConverter.class)
         Duration maxBackoff();
+
+        /** Overall uplink budget in bytes per second (e.g. 2M/s); 0 = unlimited. */
+        @WithDefault("0")
+        @WithConverter(ByteRate.Converter.class)
+        ByteRate linkBudget();
+
+        /** Where the agent learns whether the link is metered (for tiers with when: unmetered). */
+        LinkMonitorConfig linkMonitor();
+
+        /** Per-tier budgets, promotion age and conditions. */
+        UploadTiersConfig tiers();
+
+        /** How often new audit log entries are uploaded (ahead of every tier); 0 = never upload the audit log. */
+        @WithDefault("10s")
+        @WithConverter(DurationConverter.class)
+        Duration auditInterval();
     }
+
+    interface LinkMonitorConfig {
+        /** A file holding "metered" or "unmetered" (written by the modem manager, a script, ...). */
+        Optional<Path> file();
+
+        /** A command whose first output line is "metered" or "unmetered". */
+        Optional<String> command();
+
+        @WithDefault("10s")
+        @WithConverter(DurationConverter.class)
+        Duration poll();
+    }
+
+    interface UploadTiersConfig {
+        TierUploadConfig critical();
+
+        TierUploadConfig standard();
+
+        TierUploadConfig bulk();
+    }
+
+    interface TierUploadConfig {
+        /** This tier's own budget in bytes per second; 0 = only the link budget applies. */
+        @WithDefault("0")
+        @WithConverter(ByteRate.Converter.class)
+        ByteRate bandwidth();
+
+        /** A batch waiting longer than this is promoted to the tier above; default 1m / 1h / 24h. */
+        @WithConverter(DurationConverter.class)
+        Optional<Duration> maxAge();
+
+        /** always, or unmetered: only while the link monitor says the link is unmetered (or inside a window). */
+        @WithDefault("always")
+        UploadWhen when();
+
+        /** Local time windows HH:MM-HH:MM in which the tier goes regardless of when (e.g. 01:00-05:00). */
+        Optional<List<String>> windows();
+    }
+
+    enum UploadWhen { always, unmetered }
+
+    interface StorageConfig {
+        QuotasConfig quotas();
+
+        /** Tiers evicted when the disk runs low or the total quota is reached, first to last; critical only after these. */
+        @WithDefault("bulk,standard")
+        List<Tier> evictionOrder();
+
+        /** Total bytes of capture queues and outbox over all tiers; 0 = no total quota. */
+        @WithDefault("0")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxBytes();
+
+        /** Keep at least this much free on the data directory's filesystem, evicting by eviction-order. */
+        @WithDefault("64M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize minFree();
+
+        /** How often usage is measured and quotas enforced. */
+        @WithDefault("1s")
+        @WithConverter(DurationConverter.class)
+        Duration monitorInterval();
+    }
+
+    interface QuotasConfig {
+        TierQuotaConfig critical();
+
+        TierQuotaConfig standard();
+
+        TierQuotaConfig bulk();
+    }
+
+    interface TierQuotaConfig {
+        /** Bytes the tier's capture queues and outbox batches may hold; absent = no quota. */
+        @WithConverter(MemorySizeConverter.class)
+        Optional<MemorySize> bytes();
+
+        /** Outbox batches of the tier older than this are evicted; absent = no age limit. */
+        @WithConverter(DurationConverter.class)
+        Optional<Duration> age();
+
+        @WithDefault("drop-oldest")
+        QuotaPolicy policy();
+    }
+
+    enum QuotaPolicy { DROP_OLDEST, REJECT_NEW }
 
     interface S3Config {
         /** Endpoint URL for S3-compatible stores (MinIO, Ceph, ...); AWS when absent. */

@@ -1,6 +1,5 @@
 package dev.edgeagent.agent.config;
 
-import net.openhft.chronicle.queue.RollCycles;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -68,6 +67,7 @@ public final class AgentConfigValidator {
         }
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
+        checkTiers(c.upload(), c.storage());
         checkTriggers(c, ids);
         if (c.cloud().enabled()) {
             checkCloud(c.cloud());
@@ -309,7 +309,7 @@ public final class AgentConfigValidator {
 
     private void checkRollCycle(String name) {
         try {
-            RollCycles.valueOf(name);
+            dev.edgeagent.agent.capture.CaptureQueue.rollCycle(name);
         } catch (IllegalArgumentException e) {
             problem("agent.capture.roll-cycle", name, "a Chronicle Queue roll cycle such as FAST_HOURLY, FAST_DAILY, TEN_MINUTELY");
         }
@@ -337,6 +337,61 @@ public final class AgentConfigValidator {
         }
         if (u.s3().partSize().asLongValue() < 5L << 20) {
             problem("agent.upload.s3.part-size", u.s3().partSize().asLongValue(), "at least 5M (the S3 minimum part size)");
+        }
+    }
+
+    static final Pattern WINDOW = Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)-([01]\\d|2[0-4]):([0-5]\\d)");
+
+    private void checkTiers(AgentConfig.UploadConfig u, AgentConfig.StorageConfig st) {
+        for (Tier t : Tier.values()) {
+            AgentConfig.TierUploadConfig tc = switch (t) {
+                case critical -> u.tiers().critical();
+                case standard -> u.tiers().standard();
+                case bulk -> u.tiers().bulk();
+            };
+            String key = "agent.upload.tiers." + t;
+            tc.maxAge().ifPresent(a -> {
+                if (a.isNegative() || a.isZero()) {
+                    problem(key + ".max-age", a, "a positive duration such as 1h");
+                }
+            });
+            List<String> windows = tc.windows().orElse(List.of());
+            for (int i = 0; i < windows.size(); i++) {
+                if (!WINDOW.matcher(windows.get(i).trim()).matches()) {
+                    problem(key + ".windows[" + i + "]", windows.get(i), "a local time window HH:MM-HH:MM such as 01:00-05:00");
+                }
+            }
+            AgentConfig.TierQuotaConfig q = switch (t) {
+                case critical -> st.quotas().critical();
+                case standard -> st.quotas().standard();
+                case bulk -> st.quotas().bulk();
+            };
+            q.bytes().ifPresent(b -> {
+                if (b.asLongValue() <= 0) {
+                    problem("agent.storage.quotas." + t + ".bytes", b.asLongValue(), "a positive size such as 1G");
+                }
+            });
+            q.age().ifPresent(a -> {
+                if (a.isNegative() || a.isZero()) {
+                    problem("agent.storage.quotas." + t + ".age", a, "a positive duration such as 7d");
+                }
+            });
+        }
+        if (u.linkMonitor().file().isPresent() && u.linkMonitor().command().isPresent()) {
+            problem("agent.upload.link-monitor.command", u.linkMonitor().command().get(),
+                    "either link-monitor.file or link-monitor.command, not both");
+        }
+        List<Tier> order = st.evictionOrder();
+        if (new HashSet<>(order).size() != order.size()) {
+            problem("agent.storage.eviction-order", order, "each tier at most once");
+        }
+        int critical = order.indexOf(Tier.critical);
+        if (critical >= 0 && critical != order.size() - 1) {
+            problem("agent.storage.eviction-order", order, "critical, if listed, last (critical is never evicted"
+                    + " while lower tiers hold data)");
+        }
+        if (st.monitorInterval().isNegative() || st.monitorInterval().isZero()) {
+            problem("agent.storage.monitor-interval", st.monitorInterval(), "a positive duration such as 1s");
         }
     }
 }

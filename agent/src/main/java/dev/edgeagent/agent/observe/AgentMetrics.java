@@ -40,6 +40,7 @@ public final class AgentMetrics {
         for (var t : pipeline.transforms()) {
             t.bindMetrics(registry);
         }
+        bindTiers(pipeline);
         Gauge.builder("edgeagent.agent.errors", pipeline, Pipeline::agentErrors)
                 .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
     }
@@ -107,6 +108,57 @@ public final class AgentMetrics {
                 .description("bytes of sealed batches waiting in the outbox").register(registry);
         Gauge.builder("edgeagent.upload.last.success", u, x -> x.lastSuccessEpochMs() / 1000.0).baseUnit("seconds")
                 .description("Unix time of the last confirmed upload, 0 when none yet").register(registry);
+    }
+
+    /** Per tier: upload backlog and progress, disk use; per stream: evictions and rejections (storage governor). */
+    private void bindTiers(Pipeline p) {
+        UploaderStats u = p.uploader().stats();
+        var storage = p.storage().stats();
+        for (dev.edgeagent.agent.config.Tier t : dev.edgeagent.agent.config.Tier.values()) {
+            Tags tier = Tags.of("tier", t.name());
+            Gauge.builder("edgeagent.upload.tier.backlog.batches", u, x -> x.backlogBatches(t)).tags(tier)
+                    .description("sealed batches of the tier waiting in the outbox").register(registry);
+            Gauge.builder("edgeagent.upload.tier.backlog.bytes", u, x -> x.backlogBytes(t)).tags(tier).baseUnit("bytes")
+                    .description("bytes of sealed batches of the tier waiting in the outbox").register(registry);
+            FunctionCounter.builder("edgeagent.upload.tier.batches", u, x -> x.batchesUploaded(t)).tags(tier)
+                    .description("batches of the tier uploaded and confirmed").register(registry);
+            Gauge.builder("edgeagent.upload.tier.last.success", u, x -> x.lastSuccessEpochMs(t) / 1000.0).tags(tier)
+                    .baseUnit("seconds").description("Unix time of the tier's last confirmed upload, 0 when none yet")
+                    .register(registry);
+            Gauge.builder("edgeagent.storage.used.bytes", storage, x -> x.queueBytes(t)).tags(tier.and("store", "queue"))
+                    .baseUnit("bytes").description("disk used by the tier's capture queues and outbox").register(registry);
+            Gauge.builder("edgeagent.storage.used.bytes", storage, x -> x.outboxBytes(t)).tags(tier.and("store", "outbox"))
+                    .baseUnit("bytes").description("disk used by the tier's capture queues and outbox").register(registry);
+            Gauge.builder("edgeagent.storage.rejecting.streams", storage, x -> x.rejectingStreams(t)).tags(tier)
+                    .description("streams of the tier refusing new records (reject-new quota or full disk)").register(registry);
+        }
+        Gauge.builder("edgeagent.storage.free.bytes", storage, x -> x.freeBytes()).baseUnit("bytes")
+                .description("usable bytes on the data directory's filesystem").register(registry);
+        Gauge.builder("edgeagent.upload.link.unmetered", p.link(), l -> l.state() == null ? -1 : l.unmetered() ? 1 : 0)
+                .description("the link monitor's view: 1 unmetered, 0 metered, -1 unknown (counts as metered)")
+                .register(registry);
+        FunctionCounter.builder("edgeagent.upload.audit.entries", u, UploaderStats::auditEntriesUploaded)
+                .description("audit log entries uploaded").register(registry);
+        for (StreamRuntime s : p.streams()) {
+            var c = p.storage().counters().get(s.id());
+            var admission = s.queue().admission();
+            Tags tags = Tags.of("stream", s.id(), "tier", s.tier());
+            FunctionCounter.builder("edgeagent.storage.evicted.batches", c, x -> x.evictedBatches()).tags(tags)
+                    .description("sealed batches evicted from the outbox before upload (lost)").register(registry);
+            FunctionCounter.builder("edgeagent.storage.evicted.bytes", c, x -> x.evictedBatchBytes())
+                    .tags(tags.and("store", "outbox")).baseUnit("bytes").description("bytes evicted").register(registry);
+            FunctionCounter.builder("edgeagent.storage.evicted.bytes", c, x -> x.evictedQueueBytes())
+                    .tags(tags.and("store", "queue")).baseUnit("bytes").description("bytes evicted").register(registry);
+            FunctionCounter.builder("edgeagent.storage.evicted.files", c, x -> x.evictedQueueFiles()).tags(tags)
+                    .description("capture queue files evicted").register(registry);
+            FunctionCounter.builder("edgeagent.storage.lost.records", c, x -> x.evictedBatchRecords())
+                    .tags(tags.and("store", "outbox")).description("records lost to eviction").register(registry);
+            FunctionCounter.builder("edgeagent.storage.lost.records", c, x -> x.lostQueueRecords())
+                    .tags(tags.and("store", "queue")).description("records lost to eviction").register(registry);
+            FunctionCounter.builder("edgeagent.storage.rejected", admission, x -> x.rejected()).tags(tags)
+                    .description("appends refused by a reject-new quota or a full disk (the source keeps and retries"
+                            + " what it can)").register(registry);
+        }
     }
 
     /** Called on a timer: folds latency histograms and registers input-error kinds seen for the first time. */

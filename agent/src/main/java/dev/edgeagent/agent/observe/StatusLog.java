@@ -52,6 +52,19 @@ public final class StatusLog {
         UploaderStats u = pipeline.uploader().stats();
         b.append(String.format(" upload %.1f KB/s, backlog %d batches %d bytes", (u.bytesUploaded() - lastUploadedBytes)
                 / seconds / 1e3, u.backlogBatches(), u.backlogBytes()));
+        // per tier: what waits, and what is on disk (a quota or a full disk shows here before it costs data)
+        var storage = pipeline.storage() == null ? null : pipeline.storage().stats();
+        b.append(" (");
+        for (dev.edgeagent.agent.config.Tier t : dev.edgeagent.agent.config.Tier.values()) {
+            b.append(t.ordinal() == 0 ? "" : ", ").append(t).append(' ').append(u.backlogBatches(t));
+            if (storage != null) {
+                b.append(String.format(" / %.1f MB on disk", storage.usedBytes(t) / 1e6));
+                if (storage.rejectingStreams(t) > 0) {
+                    b.append(" REJECTING");
+                }
+            }
+        }
+        b.append(')');
         lastUploadedBytes = u.bytesUploaded();
         if (u.lastError() != null && u.failures() > 0) {
             b.append(", last error: ").append(u.lastError());

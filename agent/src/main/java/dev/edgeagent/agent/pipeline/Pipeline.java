@@ -24,6 +24,10 @@ import dev.edgeagent.agent.stage.Transform;
 import dev.edgeagent.agent.stage.TransformFactory;
 import dev.edgeagent.agent.upload.UploadTarget;
 import dev.edgeagent.agent.upload.Uploader;
+import dev.edgeagent.agent.batch.OutboxClaims;
+import dev.edgeagent.agent.storage.StorageGovernor;
+import dev.edgeagent.agent.upload.LinkMonitor;
+import dev.edgeagent.agent.upload.UploadPolicy;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -64,6 +68,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<AgentRunner> transformRunners = new ArrayList<>();
     private AuditLog audit;
     private AgentRunner uploaderRunner;
+    private final LinkMonitor link;
+    private StorageGovernor storage;
 
     /** The agent's threads by what they do: source:&lt;stream&gt;, batcher-&lt;n&gt;, uploader. */
     private final Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
@@ -97,8 +103,11 @@ public final class Pipeline implements AutoCloseable {
                 config.capture().retention().toMillis());
         Files.createDirectories(config.dataDir());
         this.target = UploadTargets.create(config);
+        AgentConfig.LinkMonitorConfig lm = config.upload().linkMonitor();
+        this.link = new LinkMonitor(lm.file().orElse(null), lm.command().orElse(null), lm.poll());
+        OutboxClaims claims = new OutboxClaims();
         this.uploader = new Uploader(config.dataDir(), target, config.upload().initialBackoff(),
-                config.upload().maxBackoff());
+                config.upload().maxBackoff(), UploadPolicy.from(config.upload(), link), claims);
         try {
             for (StreamConfig sc : config.streams()) {
                 String tier = sc.tier().orElse(sc.modality().defaultTier()).name();
@@ -121,13 +130,20 @@ public final class Pipeline implements AutoCloseable {
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
                         Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
                 streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
-                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)
+                                .source(lineage(sc.source()))));
             }
             this.audit = AuditLog.open(config.dataDir());
             StageBuilder stages = new StageBuilder(batchSettings, agentVersion, clock);
             for (TransformFactory f : Stages.all()) {
                 transforms.addAll(f.create(stages));
             }
+            uploader.audit(audit, config.deviceId());
+            List<StorageGovernor.Stream> governed = new ArrayList<>();
+            for (StreamRuntime s : streams) {
+                governed.add(new StorageGovernor.Stream(s.id(), Tier.valueOf(s.tier()), s.queue(), s.batcher()));
+            }
+            this.storage = new StorageGovernor(config.dataDir(), config.storage(), governed, audit, claims, uploader::wakeUp);
         } catch (RuntimeException | IOException e) {
             closeQueues();
             target.close();
@@ -212,9 +228,28 @@ public final class Pipeline implements AutoCloseable {
             BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, format,
                     config.deviceId(), agentVersion, loaded.configHash(), primary, null);
             streams.add(new StreamRuntime(id, modality.name(), tier.name(), format, null, stats, queue, null,
-                    new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+                    new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)
+                            .source(new dev.edgeagent.agent.batch.BatchManifest.Source("derived",
+                                    "transform output (" + (primary != null ? primary.schema().name() : format.name()) + ")"))));
             return new DerivedStream(id, tier.name(), queue.newSink(), stats);
         }
+    }
+
+    /** What a manifest says about where a stream's records come from; never secrets (no credentials in it). */
+    static dev.edgeagent.agent.batch.BatchManifest.Source lineage(AgentConfig.SourceConfig s) {
+        List<String> parts = new ArrayList<>();
+        s.file().ifPresent(f -> parts.add("file " + f.getFileName()));
+        s.format().ifPresent(f -> parts.add("format " + f));
+        s.endpoint().ifPresent(e -> parts.add("endpoint " + e.replaceAll("//[^@/]*@", "//")));
+        s.device().ifPresent(d -> parts.add("device " + d));
+        s.directory().ifPresent(d -> parts.add("directory " + d.getFileName()));
+        s.topics().ifPresent(t -> parts.add("topics " + t));
+        s.ports().ifPresent(p -> parts.add("ports " + p));
+        s.interfaces().ifPresent(i -> parts.add("interfaces " + i));
+        if (s.type() == AgentConfig.SourceType.synthetic) {
+            parts.add(s.recordBytes() + " B records at " + (s.rate() == 0 ? "max" : s.rate() + "/s"));
+        }
+        return new dev.edgeagent.agent.batch.BatchManifest.Source(s.type().name(), String.join(", ", parts));
     }
 
     /** Builds the pipeline; nothing runs until {@link #start()}. */
@@ -267,6 +302,8 @@ public final class Pipeline implements AutoCloseable {
         }
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
         track("uploader", uploaderRunner);
+        link.start();
+        storage.start();
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
                 // a paced source sleeps until its next record is due; others are polled every millisecond
@@ -489,6 +526,16 @@ public final class Pipeline implements AutoCloseable {
         return audit;
     }
 
+    /** Disk quotas and eviction: usage per tier, evictions per stream. */
+    public StorageGovernor storage() {
+        return storage;
+    }
+
+    /** The link's metered/unmetered state; {@link LinkMonitor#report} feeds it from elsewhere (MQTT). */
+    public LinkMonitor link() {
+        return link;
+    }
+
     /** Asks every batcher to seal what is captured so far, and waits until they have or the deadline. */
     private boolean flush(long deadlineNs) throws InterruptedException {
         long[] targets = new long[streams.size()];
@@ -515,6 +562,10 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         stopSources();
+        if (storage != null) {
+            storage.close();   // before the batchers stop: it may be waiting on one
+        }
+        link.close();
         try {
             if (started && !transformRunners.isEmpty() && !drainTransforms(System.nanoTime() + TimeUnit.SECONDS.toNanos(2))) {
                 LOG.log(Level.WARNING, "shutdown: transforms not drained in time; they continue from their checkpoints"

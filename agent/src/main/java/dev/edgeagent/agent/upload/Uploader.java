@@ -2,8 +2,10 @@ package dev.edgeagent.agent.upload;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeagent.agent.audit.AuditLog;
 import dev.edgeagent.agent.batch.BatchManifest;
 import dev.edgeagent.agent.batch.Outbox;
+import dev.edgeagent.agent.batch.OutboxClaims;
 import dev.edgeagent.agent.config.Tier;
 import org.agrona.concurrent.Agent;
 
@@ -22,8 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Drains the outbox to one {@link UploadTarget}: critical tier first, then standard, then bulk; oldest
- * sealed first within a tier. One batch per duty cycle; failures back off exponentially with full jitter,
+ * Drains the outbox to one {@link UploadTarget}: the audit log's new entries first, then critical tier, then
+ * standard, then bulk (strict priority); oldest sealed first within a tier. A batch waiting longer than its
+ * tier's max-age is ranked, budgeted and conditioned as the tier above. Each tier may have a byte budget and
+ * the link one overall ({@link TokenBucket}); a tier whose condition does not hold (bulk on a metered link
+ * outside its windows) waits. One batch per duty cycle; failures back off exponentially with full jitter,
  * forever (store-and-forward), so an outage costs nothing but time.
  *
  * <p>Per batch, in this order, so that a kill -9 anywhere repeats at most an identical upload to the same
@@ -52,6 +57,13 @@ public final class Uploader implements Agent {
     private final long maxBackoffNs;
     private final UploaderStats stats = new UploaderStats();
     private final Map<Path, BatchManifest> manifests = new HashMap<>();
+    private final UploadPolicy policy;
+    private final OutboxClaims claims;
+    private final TokenBucket[] tierBuckets = new TokenBucket[Tier.values().length];
+    private final TokenBucket linkBucket;
+    private AuditLog audit;
+    private AuditShipper auditShipper;
+    private long nextAuditShipNs;
 
     private List<Pending> pending = List.of();
     private long lastScanNs;
@@ -64,7 +76,8 @@ public final class Uploader implements Agent {
     private int attempt;
     private boolean failing;
 
-    private record Pending(Path manifestFile, BatchManifest manifest) {
+    /** @param rank the tier it is sent as: its own, or the one above once older than its tier's max-age */
+    private record Pending(Path manifestFile, BatchManifest manifest, int rank) {
         Path object() {
             String name = manifestFile.getFileName().toString();
             return manifestFile.resolveSibling(name.substring(0, name.length() - Outbox.MANIFEST_SUFFIX.length())
@@ -73,6 +86,18 @@ public final class Uploader implements Agent {
     }
 
     public Uploader(Path dataDir, UploadTarget target, Duration initialBackoff, Duration maxBackoff) {
+        this(dataDir, target, initialBackoff, maxBackoff, UploadPolicy.unlimited(), new OutboxClaims());
+    }
+
+    public Uploader(Path dataDir, UploadTarget target, Duration initialBackoff, Duration maxBackoff,
+                    UploadPolicy policy, OutboxClaims claims) {
+        this.policy = policy;
+        this.claims = claims;
+        long now = System.nanoTime();
+        for (Tier t : Tier.values()) {
+            tierBuckets[t.ordinal()] = new TokenBucket(policy.rule(t).bytesPerSecond(), now);
+        }
+        this.linkBucket = new TokenBucket(policy.linkBytesPerSecond(), now);
         this.dataDir = dataDir;
         this.target = target;
         this.initialBackoffNs = Math.max(1, initialBackoff.toNanos());
@@ -81,6 +106,21 @@ public final class Uploader implements Agent {
 
     public UploaderStats stats() {
         return stats;
+    }
+
+    /**
+     * Records every upload in the audit log and, when the policy's audit-interval is positive, uploads the log
+     * itself ahead of every tier. Call before {@link #onStart} runs.
+     */
+    public void audit(AuditLog audit, String deviceId) throws IOException {
+        this.audit = audit;
+        if (!policy.auditInterval().isZero() && !policy.auditInterval().isNegative()) {
+            this.auditShipper = new AuditShipper(dataDir, audit.file(), deviceId);
+        }
+    }
+
+    public UploadPolicy policy() {
+        return policy;
     }
 
     @Override
@@ -102,23 +142,92 @@ public final class Uploader implements Agent {
             scan(now);
             scanRequestsServed = requests;
         }
-        if (pending.isEmpty() || now < nextAttemptNs) {
+        if (now < nextAttemptNs) {
             return 0;
         }
-        Pending next = pending.get(0);
+        if (auditShipper != null && now >= nextAuditShipNs) {
+            try {
+                if (auditShipper.hasNew()) {
+                    // the audit trail goes first: it is what says what happened to everything else
+                    long entries = auditShipper.ship(target);
+                    stats.auditEntriesUploaded.addAndGet(entries);
+                    stats.auditLastUploadEpochMs = System.currentTimeMillis();
+                    onSuccess();
+                }
+                nextAuditShipNs = now + policy.auditInterval().toNanos();
+            } catch (UploadException e) {
+                onFailure("the audit log", e.getMessage(), e.retryable());
+                return 1;
+            } catch (IOException | RuntimeException e) {
+                onFailure("the audit log", e.toString(), true);
+                return 1;
+            }
+        }
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        Pending next = choose(now);
+        if (next == null) {
+            return 0;   // every candidate waits for its budget or its condition
+        }
+        if (!claims.claim(next.manifestFile())) {
+            // evicted since the scan: look again
+            pending = without(next);
+            wakeUp = true;
+            return 1;
+        }
         try {
             upload(next);
-            pending = pending.subList(1, pending.size());
+            pending = without(next);
             stats.backlogBatches = Math.max(0, stats.backlogBatches - 1);
             stats.backlogBytes = Math.max(0, stats.backlogBytes - next.manifest().objectBytes());
+            int tier = tierRank(next.manifest().tier());
+            if (tier < Tier.values().length) {
+                stats.tierBacklogBatches.updateAndGet(tier, v -> Math.max(0, v - 1));
+                stats.tierBacklogBytes.updateAndGet(tier, v -> Math.max(0, v - next.manifest().objectBytes()));
+            }
             wakeUp = true;   // that stream's next batch is a candidate now
             onSuccess();
         } catch (UploadException e) {
-            onFailure(next, e.getMessage(), e.retryable());
+            onFailure(describe(next), e.getMessage(), e.retryable());
         } catch (IOException | RuntimeException e) {
-            onFailure(next, e.toString(), true);
+            onFailure(describe(next), e.toString(), true);
+        } finally {
+            claims.release();
         }
         return 1;
+    }
+
+    private List<Pending> without(Pending p) {
+        List<Pending> rest = new ArrayList<>(pending);
+        rest.remove(p);
+        return rest;
+    }
+
+    /**
+     * The first candidate (in rank order) whose tier may go now and whose budgets are not in debt; null when
+     * none may. Strict priority: a lower tier goes only while every higher one is empty, held by its condition
+     * or by its own budget; the link budget holds everyone.
+     */
+    private Pending choose(long now) {
+        if (linkBucket.nanosUntilReady(now) > 0) {
+            return null;
+        }
+        long epochMs = System.currentTimeMillis();
+        for (Pending p : pending) {
+            if (p.rank() >= Tier.values().length) {
+                return p;   // an unknown tier (a newer agent's manifest): last, unconditioned
+            }
+            Tier tier = Tier.values()[p.rank()];
+            if (policy.allowed(tier, epochMs) && tierBuckets[p.rank()].nanosUntilReady(now) == 0) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Pending p) {
+        return "stream " + p.manifest().streamId() + " batch " + p.manifest().firstSeq() + "-" + p.manifest().lastSeq();
     }
 
     private void upload(Pending p) throws UploadException, IOException {
@@ -156,9 +265,35 @@ public final class Uploader implements Agent {
         Files.delete(p.manifestFile());
         Files.deleteIfExists(object);
         manifests.remove(p.manifestFile());
+        long nowNs = System.nanoTime();
+        linkBucket.consume(size + manifestSize, nowNs);
+        if (p.rank() < Tier.values().length) {
+            tierBuckets[p.rank()].consume(size + manifestSize, nowNs);
+        }
+        long nowMs = System.currentTimeMillis();
         stats.batchesUploaded.incrementAndGet();
         stats.bytesUploaded.addAndGet(size + manifestSize);
-        stats.lastSuccessEpochMs = System.currentTimeMillis();
+        stats.lastSuccessEpochMs = nowMs;
+        int tier = tierRank(m.tier());
+        if (tier < Tier.values().length) {
+            stats.tierBatchesUploaded.incrementAndGet(tier);
+            stats.tierBytesUploaded.addAndGet(tier, size + manifestSize);
+            stats.tierLastSuccessEpochMs.set(tier, nowMs);
+        }
+        if (audit != null) {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("stream", m.streamId());
+            entry.put("tier", m.tier());
+            entry.put("sentAs", p.rank() < Tier.values().length ? Tier.values()[p.rank()].name() : m.tier());
+            entry.put("firstSeq", m.firstSeq());
+            entry.put("lastSeq", m.lastSeq());
+            entry.put("records", m.recordCount());
+            entry.put("bytes", size);
+            entry.put("key", m.key());
+            entry.put("sha256", m.sha256());
+            entry.put("waitedMs", Math.max(0, nowMs - m.sealedAtNs() / 1_000_000));
+            audit.record("upload", entry);
+        }
     }
 
     /** Damaged batches are moved aside for a person to look at; uploading them would spread the damage. */
@@ -194,7 +329,7 @@ public final class Uploader implements Agent {
         stats.lastError = null;
     }
 
-    private void onFailure(Pending p, String message, boolean retryable) {
+    private void onFailure(String what, String message, boolean retryable) {
         stats.failures.incrementAndGet();
         stats.lastError = message;
         attempt = Math.min(attempt + 1, 62);
@@ -206,8 +341,7 @@ public final class Uploader implements Agent {
         nextAttemptNs = System.nanoTime() + delay;
         if (!failing) {
             failing = true;
-            LOG.log(retryable ? Level.WARNING : Level.ERROR, "upload of stream " + p.manifest().streamId()
-                    + " batch " + p.manifest().firstSeq() + "-" + p.manifest().lastSeq() + " to " + target.describe()
+            LOG.log(retryable ? Level.WARNING : Level.ERROR, "upload of " + what + " to " + target.describe()
                     + " failed" + (retryable ? "" : " (needs an operator)") + ": " + message
                     + "; batches stay in the outbox and are retried with backoff up to "
                     + Duration.ofNanos(maxBackoffNs).toSeconds() + " s");
@@ -223,6 +357,9 @@ public final class Uploader implements Agent {
         lastScanNs = now;
         List<Pending> found = new ArrayList<>();
         long bytes = 0;
+        long[] tierBatches = new long[Tier.values().length];
+        long[] tierBytes = new long[Tier.values().length];
+        long nowWallNs = System.currentTimeMillis() * 1_000_000L;
         Path root = Outbox.root(dataDir);
         if (Files.isDirectory(root)) {
             try (DirectoryStream<Path> streams = Files.newDirectoryStream(root, Files::isDirectory)) {
@@ -234,8 +371,13 @@ public final class Uploader implements Agent {
                         for (Path f : files) {
                             BatchManifest m = readManifest(f);
                             if (m != null) {
-                                found.add(new Pending(f, m));
+                                found.add(new Pending(f, m, rank(m, nowWallNs)));
                                 bytes += m.objectBytes();
+                                int t = tierRank(m.tier());
+                                if (t < tierBatches.length) {
+                                    tierBatches[t]++;
+                                    tierBytes[t] += m.objectBytes();
+                                }
                             }
                         }
                     }
@@ -250,13 +392,26 @@ public final class Uploader implements Agent {
                     (a, b) -> a.manifest().firstSeq() <= b.manifest().firstSeq() ? a : b);
         }
         List<Pending> candidates = new ArrayList<>(oldestPerStream.values());
-        candidates.sort(Comparator.comparingInt((Pending p) -> tierRank(p.manifest().tier()))
+        candidates.sort(Comparator.comparingInt(Pending::rank)
                 .thenComparingLong(p -> p.manifest().sealedAtNs())
                 .thenComparing(p -> p.manifestFile().toString()));
         manifests.keySet().retainAll(found.stream().map(Pending::manifestFile).toList());
         pending = candidates;
+        for (int t = 0; t < tierBatches.length; t++) {
+            stats.tierBacklogBatches.set(t, tierBatches[t]);
+            stats.tierBacklogBytes.set(t, tierBytes[t]);
+        }
         stats.backlogBatches = found.size();
         stats.backlogBytes = bytes;
+    }
+
+    /** The batch's tier, or the one above once it has waited longer than its tier's max-age. */
+    private int rank(BatchManifest m, long nowWallNs) {
+        int t = tierRank(m.tier());
+        if (t > 0 && t < Tier.values().length && nowWallNs - m.sealedAtNs() > policy.rule(Tier.values()[t]).maxAgeNs()) {
+            return t - 1;
+        }
+        return t;
     }
 
     /** A manifest that cannot be read is quarantined, so that it cannot hold up the rest of the outbox. */
