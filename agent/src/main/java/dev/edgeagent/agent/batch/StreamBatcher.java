@@ -190,12 +190,14 @@ public final class StreamBatcher implements Agent {
                 lastSensorNs = sensor;
             }
             int channel = channelFor(r.key());
+            // log time: the aligned time (sensor time mapped into the agent's time base) where a clock is kept
+            long logTime = clock == null ? r.receiveWallNs() : clock.alignedTime(r);
             if (stream.primary() != null && !stream.primary().passThrough()) {
                 int length = stream.primary().encode(r, stream.streamId(), encoder);
-                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                mcap.writeMessage(channel, seq, logTime, hasSensor ? sensor : r.receiveWallNs(),
                         encoder.buffer(), 0, length);
             } else {
-                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                mcap.writeMessage(channel, seq, logTime, hasSensor ? sensor : r.receiveWallNs(),
                         r.payload(), 0, r.payload().capacity());
             }
             if (stream.decoder() != null) {
@@ -258,6 +260,18 @@ public final class StreamBatcher implements Agent {
 
     public BatcherStats stats() {
         return stats;
+    }
+
+    private dev.edgeagent.agent.align.StreamClock clock;
+
+    /** Keeps the stream's clock model: MCAP log times become aligned times. Call before start. */
+    public void clock(dev.edgeagent.agent.align.StreamClock clock) {
+        this.clock = clock;
+    }
+
+    /** The stream's clock, or null when the batcher keeps none (derived streams). */
+    public dev.edgeagent.agent.align.StreamClock clock() {
+        return clock;
     }
 
     public String streamId() {
@@ -434,7 +448,7 @@ public final class StreamBatcher implements Agent {
                 b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
                 b.rawBytes, digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
                 BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
-                stream.agentVersion(), stream.configHash());
+                stream.agentVersion(), stream.configHash(), clock == null ? null : clock.manifestState());
 
         // object first, manifest last: the manifest's arrival is what seals the batch
         Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
@@ -451,6 +465,9 @@ public final class StreamBatcher implements Agent {
         stats.rawBytesSealed.addAndGet(b.rawBytes);
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
+        if (clock != null) {
+            clock.save();
+        }
         onSealed.run();
         applyRetention();
     }

@@ -120,8 +120,13 @@ public final class Pipeline implements AutoCloseable {
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
                         Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
+                StreamBatcher batcher = new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp);
+                // the stream's clock model: MCAP log times in the agent's time base (see align.StreamClock)
+                batcher.clock(new dev.edgeagent.agent.align.StreamClock(sc.id(),
+                        dev.edgeagent.agent.align.AlignTransform.clockSettings(config),
+                        new dev.edgeagent.agent.align.AgentTimeBase(config.alignment().timeBase(), clock), config.dataDir()));
                 streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
-                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)));
+                        batcher));
             }
             this.audit = AuditLog.open(config.dataDir());
             StageBuilder stages = new StageBuilder(batchSettings, agentVersion, clock);

@@ -13,6 +13,7 @@ public final class Stages {
 
     public static List<TransformFactory> all() {
         return List.of(
+                dev.edgeagent.agent.align.AlignTransform.FACTORY
         );
     }
 }
