@@ -197,7 +197,8 @@ public final class AlignTransform implements Transform {
         }
         this.refHandler = this::onReference;
         this.group = new AlignmentGroup(groupId, loadedClock(referenceId), members, memberClocks,
-                config.maxWait().toNanos(), this::onSet, this::onJump);
+                config.maxWait().toNanos(), this::onSet, this::onJump)
+                .sensorTimeAsIs(config.clock() == AgentConfig.GroupClock.sensor);
         this.sets = context.derivedStream("align-" + groupId, Modality.telemetry, Tier.standard,
                 List.of("aligned"), SET_SCHEMA);
         this.events = context.derivedStream("align-" + groupId + "-events", Modality.event, Tier.critical,
@@ -256,7 +257,8 @@ public final class AlignTransform implements Transform {
         }
         work += refReader.poll(refHandler, RECORDS_PER_POLL);
         allAtEnd &= refReader.atEnd();
-        int emitted = group.emitReady(timeBase.now());
+        // max-wait runs on the agent's clock, or on the data's own when sensor times are taken as they are
+        int emitted = group.emitReady(group.sensorTimeAsIs() ? group.newestTime() : timeBase.now());
         if (ending && allAtEnd) {
             emitted += group.flush();
         }

@@ -23,6 +23,24 @@ public final class AlignmentGroup {
     private final Aligner aligner;
     private final Held[] held;
     private final ClockListener listener;
+    private final long maxWaitNs;
+    private boolean sensorTimeAsIs;
+    private long newestNs = Long.MIN_VALUE;
+
+    /** The newest time delivered on any input: the group's clock when sensor times are taken as they are. */
+    public long newestTime() {
+        return newestNs;
+    }
+
+    public boolean sensorTimeAsIs() {
+        return sensorTimeAsIs;
+    }
+
+    /** Takes sensor times as they are, without clock models (streams on one synchronized clock). */
+    public AlignmentGroup sensorTimeAsIs(boolean asIs) {
+        this.sensorTimeAsIs = asIs;
+        return this;
+    }
 
     /** Samples of one input held while its clock is suspect. */
     private static final class Held {
@@ -70,6 +88,7 @@ public final class AlignmentGroup {
             held[i + 1] = new Held(members.get(i).values());
         }
         this.listener = listener;
+        this.maxWaitNs = maxWaitNs;
     }
 
     public String id() {
@@ -99,6 +118,10 @@ public final class AlignmentGroup {
             deliver(input, receiveNs, sensorNs, sequence, false, values, 0);
             return;
         }
+        if (sensorTimeAsIs) {
+            deliver(input, sensorNs, sensorNs, sequence, true, values, 0);
+            return;
+        }
         ClockModel clock = clocks[input];
         int r = clock.observe(sensorNs, receiveNs);
         Held h = held[input];
@@ -125,6 +148,7 @@ public final class AlignmentGroup {
 
     private void deliver(int input, long agentNs, long sensorNs, long sequence, boolean sensorClock,
                          double[] values, int offset) {
+        newestNs = Math.max(newestNs, agentNs);
         if (input == 0) {
             aligner.reference(agentNs, sensorNs, sequence, sensorClock);
         } else {
@@ -138,7 +162,21 @@ public final class AlignmentGroup {
         aligner.endMember(m);
     }
 
+    /**
+     * Emits the sets that are ready. Samples held longer than max-wait (their stream went quiet while its clock
+     * was suspect) are decided on what there is and released first.
+     */
     public int emitReady(long nowAgentNs) {
+        for (int i = 0; i < held.length; i++) {
+            Held h = held[i];
+            if (h.size > 0 && nowAgentNs - h.receive[0] > maxWaitNs) {
+                int r = clocks[i].decideSuspect();
+                if (r == ClockModel.JUMP && listener != null) {
+                    listener.onJump(i, clocks[i], h.sensor[h.size - 1]);
+                }
+                release(i);
+            }
+        }
         return aligner.emitReady(nowAgentNs);
     }
 

@@ -107,6 +107,7 @@ public final class ClockModel {
     private long[] suspectD = new long[16];
 
     private long lastSensor = Long.MIN_VALUE;
+    private int pointsSinceRestart;
     private double jitterNs;
     private long jumpCount;
 
@@ -154,6 +155,7 @@ public final class ClockModel {
         if (!started) {
             restart(sensorNs);
             addPoint(sensorNs - origin, d);
+            pointsSinceRestart = 1;
             lastSensor = sensorNs;
             publish();
             return OK;
@@ -161,7 +163,9 @@ public final class ClockModel {
         lastSensor = sensorNs;
         long x = sensorNs - origin;
         long residual = d - predictD(x);
-        if (Math.abs(residual) > settings.jumpThresholdNs()) {
+        // the first few points after a (re)start only say how low the envelope is: a lower one is no jump
+        boolean early = residual < 0 && pointsSinceRestart < settings.confirmSamples();
+        if (Math.abs(residual) > settings.jumpThresholdNs() && !early) {
             int sign = residual > 0 ? 1 : -1;
             if (suspectCount == 0 || sign != suspectSign) {
                 suspectSign = sign;
@@ -190,7 +194,26 @@ public final class ClockModel {
             jitterNs += (residual - jitterNs) / 64;   // spread above the envelope, smoothed over ~64 points
         }
         addPoint(x, d);
+        pointsSinceRestart++;
         return wasSuspect ? RESOLVED : OK;
+    }
+
+    /**
+     * Decides a suspicion that no further point will settle (the stream went quiet): points below the estimate
+     * cannot be delays, so they are a jump; points above it are taken as late.
+     *
+     * @return {@link #JUMP}, {@link #RESOLVED}, or {@link #OK} when nothing was suspect
+     */
+    public int decideSuspect() {
+        if (suspectCount == 0) {
+            return OK;
+        }
+        if (suspectSign < 0) {
+            jump();
+            return JUMP;
+        }
+        suspectCount = 0;
+        return RESOLVED;
     }
 
     private void jump() {
@@ -204,12 +227,14 @@ public final class ClockModel {
         for (int i = 0; i < n; i++) {
             addPoint(oldOrigin + xs[i] - origin, ds[i]);
         }
+        pointsSinceRestart = n;
         publish();
     }
 
     /** Forgets the envelope (not the drift): the clock starts again at {@code sensorNs}. */
     private void restart(long sensorNs) {
         started = true;
+        pointsSinceRestart = 0;
         origin = sensorNs;
         head = 0;
         size = 0;
@@ -421,6 +446,7 @@ public final class ClockModel {
             binOpen = false;
         }
         lastSensor = origin + s.pointX()[s.pointX().length - 1];
+        pointsSinceRestart = s.pointX().length;
         publish();
     }
 

@@ -330,6 +330,14 @@ public interface AgentConfig {
         @WithConverter(DurationConverter.class)
         Duration maxMissing();
 
+        /**
+         * model: map each stream's sensor time into the agent's time base through its clock model; sensor: take
+         * sensor times as they are (streams on one hardware-synchronized clock, or captures replayed with --once,
+         * whose receive times do not follow the sensors' clocks).
+         */
+        @WithDefault("model")
+        GroupClock clock();
+
         /** How long past its tolerance a reference waits for a member that has gone quiet. */
         @WithDefault("2s")
         @WithConverter(DurationConverter.class)
@@ -354,5 +362,7 @@ public interface AgentConfig {
     enum TimeBase { monotonic, system }
 
     enum AlignMode { nearest, interpolate }
+
+    enum GroupClock { model, sensor }
 
 }

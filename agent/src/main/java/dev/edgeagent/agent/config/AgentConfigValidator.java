@@ -70,7 +70,8 @@ final class AgentConfigValidator {
         checkAlignment(c, ids);
     }
 
-    private void checkAlignment(AgentConfig c, Set<String> streamIds) {
+    private void checkAlignment(AgentConfig c, Set<String> ids) {
+        Set<String> streamIds = new java.util.TreeSet<>(ids);   // sorted: messages list them in a stable order
         AgentConfig.AlignmentConfig a = c.alignment();
         Duration window = a.clock().window();
         if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {

@@ -81,6 +81,32 @@ class ClockModelTest {
     }
 
     @Test
+    void aLateFirstSampleIsNoJumpAndAQuietSuspicionIsDecided() {
+        ClockModel model = new ClockModel("cam", ClockModel.Settings.defaults(), ClockModel.Source.sensor);
+        long t = ClockSimulation.T0;
+        // the first frame arrives 300 ms late (a starting source), the next ones on time
+        assertEquals(ClockModel.OK, model.observe(t, t + 300_000_000L));
+        for (int i = 1; i < 5; i++) {
+            assertEquals(ClockModel.OK, model.observe(t + i * 50_000_000L, t + i * 50_000_000L + 100_000));
+        }
+        assertEquals(0, model.jumps());
+        assertTrue(Math.abs(model.toAgentTime(t + 200_000_000L) - (t + 200_000_000L)) < 200_000);
+        // later, two frames 2 s early (the clock stepped), then the stream goes quiet: decided as a jump
+        for (int i = 5; i < 60; i++) {
+            model.observe(t + i * 50_000_000L, t + i * 50_000_000L + 100_000);
+        }
+        assertEquals(ClockModel.SUSPECT, model.observe(t + 60 * 50_000_000L + 2 * S, t + 60 * 50_000_000L));
+        assertEquals(ClockModel.SUSPECT, model.observe(t + 61 * 50_000_000L + 2 * S, t + 61 * 50_000_000L));
+        assertEquals(ClockModel.JUMP, model.decideSuspect());
+        assertEquals(1, model.jumps());
+        assertTrue(Math.abs(model.toAgentTime(t + 61 * 50_000_000L + 2 * S) - (t + 61 * 50_000_000L)) < 1_000_000);
+        // points above the estimate that nothing settles are late, not a jump
+        assertEquals(ClockModel.SUSPECT, model.observe(t + 62 * 50_000_000L + 2 * S, t + 62 * 50_000_000L + 400_000_000L));
+        assertEquals(ClockModel.RESOLVED, model.decideSuspect());
+        assertEquals(1, model.jumps());
+    }
+
+    @Test
     void stateSurvivesARestart(@TempDir Path dir) {
         StreamSpec spec = new StreamSpec("lidar", 10, -3_000_000_000L, 90, -1, 0, 0.01);
         List<Sample> samples = ClockSimulation.generate(0, spec, 40 * S, 3);
