@@ -92,12 +92,7 @@ public final class AlignTransform implements Transform {
     private final QueueReader.RecordHandler refHandler;
     private final QueueReader.RecordHandler[] memberHandlers;
 
-    // quality state per member
-    private final long skewThresholdNs;
-    private final long maxMissingNs;
-    private final long[] missingSince;
-    private final boolean[] missingReported;
-    private final boolean[] skewing;
+    private final QualityMonitor quality;
 
     // metrics: written by the transform thread, read by scrapes
     private final AtomicLong setCount = new AtomicLong();
@@ -145,12 +140,7 @@ public final class AlignTransform implements Transform {
         this.clockSettings = clockSettings(context.config());
         this.timeBase = new AgentTimeBase(context.config().alignment().timeBase(), context.clock());
         int n = memberConfigs.size();
-        this.skewThresholdNs = config.skewThreshold().toNanos();
-        this.maxMissingNs = config.maxMissing().toNanos();
-        this.missingSince = new long[n];
-        Arrays.fill(missingSince, Long.MIN_VALUE);
-        this.missingReported = new boolean[n];
-        this.skewing = new boolean[n];
+        this.quality = new QualityMonitor(n, config.skewThreshold().toNanos(), config.maxMissing().toNanos(), this::onQuality);
         this.missingCount = new AtomicLongArray(n);
         this.skew = new Recorder[n];
         this.skewSamplers = new SkewSampler[n];
@@ -341,7 +331,7 @@ public final class AlignTransform implements Transform {
             int status = set.status[m];
             if (status == Aligner.MISSING) {
                 b.append("missing\"}");
-                onMissing(m, set);
+                missingCount.incrementAndGet(m);
                 continue;
             }
             b.append(status == Aligner.NEAREST ? "nearest" : "interpolated").append("\",\"seq\":").append(set.sequence[m]);
@@ -370,41 +360,16 @@ public final class AlignTransform implements Transform {
                 b.append('}');
             }
             b.append('}');
-            onPresent(m, set);
+            skew[m].recordValue(Math.min(Math.abs(set.skewNs[m]), 3_600_000_000_000L));
         }
         b.append("]}");
         write(sets, set.refAgentNs);
+        quality.onSet(set);   // after the set: its events follow it
     }
 
-    private void onPresent(int m, Aligner.AlignedSet set) {
-        long abs = Math.abs(set.skewNs[m]);
-        skew[m].recordValue(Math.min(abs, 3_600_000_000_000L));
-        if (missingReported[m]) {
-            missingReported[m] = false;
-            event("recovered", memberConfigs.get(m).stream(), set.refAgentNs, "missingForNs",
-                    set.refAgentNs - missingSince[m], set.refSequence);
-        }
-        missingSince[m] = Long.MIN_VALUE;
-        if (abs > skewThresholdNs) {
-            if (!skewing[m]) {
-                skewing[m] = true;   // one event per episode, not one per set
-                event("skew", memberConfigs.get(m).stream(), set.refAgentNs, "skewNs", set.skewNs[m], set.refSequence);
-            }
-        } else {
-            skewing[m] = false;
-        }
-    }
-
-    private void onMissing(int m, Aligner.AlignedSet set) {
-        missingCount.incrementAndGet(m);
-        if (missingSince[m] == Long.MIN_VALUE) {
-            missingSince[m] = set.refAgentNs;
-        }
-        long missingFor = set.refAgentNs - missingSince[m];
-        if (!missingReported[m] && missingFor > maxMissingNs) {
-            missingReported[m] = true;
-            event("missing", memberConfigs.get(m).stream(), set.refAgentNs, "missingForNs", missingFor, set.refSequence);
-        }
+    private void onQuality(QualityMonitor.Kind kind, int m, long timeNs, long value, long refSeq) {
+        event(kind.name(), memberConfigs.get(m).stream(), timeNs,
+                kind == QualityMonitor.Kind.skew ? "skewNs" : "missingForNs", value, refSeq);
     }
 
     private void onJump(int input, ClockModel model, long sensorNs) {
@@ -435,9 +400,9 @@ public final class AlignTransform implements Transform {
                 .append(quote(stream)).append(",\"time\":").append(timeNs).append(",\"").append(field).append("\":")
                 .append(value).append(",\"refSeq\":").append(refSeq);
         if (type.equals("skew")) {
-            json.append(",\"thresholdNs\":").append(skewThresholdNs);
+            json.append(",\"thresholdNs\":").append(quality.skewThresholdNs());
         } else if (type.equals("missing")) {
-            json.append(",\"thresholdNs\":").append(maxMissingNs);
+            json.append(",\"thresholdNs\":").append(quality.maxMissingNs());
         }
         json.append('}');
         eventCount.incrementAndGet();
