@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class AlignTransform implements Transform {
 
     private static final System.Logger LOG = System.getLogger(AlignTransform.class.getName());
-    private static final int RECORDS_PER_POLL = 4096;
+    private static final int RECORDS_PER_POLL = 256;
+    private static final int MEMBER_POLLS_PER_CYCLE = 64;
     private static final double[] NO_VALUES = new double[0];
     static final double[] QUANTILES = {0.5, 0.99, 0.999, 1.0};
 
@@ -240,15 +241,34 @@ public final class AlignTransform implements Transform {
         boolean ending = endOfInput;   // read first: what is read after this is all there is
         int work = 0;
         boolean allAtEnd = true;
-        // members first, so that their watermarks are ahead of the references they serve
-        for (int m = 0; m < memberReaders.length; m++) {
-            work += memberReaders[m].poll(memberHandlers[m], RECORDS_PER_POLL);
-            allAtEnd &= memberReaders[m].atEnd();
-        }
         work += refReader.poll(refHandler, RECORDS_PER_POLL);
         allAtEnd &= refReader.atEnd();
-        // max-wait runs on the agent's clock, or on the data's own when sensor times are taken as they are
-        int emitted = group.emitReady(group.sensorTimeAsIs() ? group.newestTime() : timeBase.now());
+        // members are read just past the newest reference (plus tolerance), not further: what is buffered stays
+        // bounded however far one queue is behind another (a restart's backlog, a faster replay)
+        Aligner aligner = group.aligner();
+        long front = aligner.newestReference();
+        for (int m = 0; m < memberReaders.length; m++) {
+            QueueReader reader = memberReaders[m];
+            long tolerance = aligner.members().get(m).toleranceNs();
+            boolean polled = false;
+            for (int i = 0; i < MEMBER_POLLS_PER_CYCLE; i++) {
+                if (!ending && (front == Long.MIN_VALUE || aligner.watermark(m) > front + tolerance)) {
+                    break;
+                }
+                polled = true;
+                int n = reader.poll(memberHandlers[m], RECORDS_PER_POLL);
+                work += n;
+                if (n == 0) {
+                    break;
+                }
+            }
+            // a member not read this cycle is ahead of every reference: nothing waits for it
+            boolean caughtUp = !polled || reader.atEnd();
+            allAtEnd &= polled && reader.atEnd();
+            group.memberCaughtUp(m, caughtUp);
+        }
+        // max-wait counts on the agent's clock from each reference's receive time
+        int emitted = group.emitReady(timeBase.now());
         if (ending && allAtEnd) {
             emitted += group.flush();
         }

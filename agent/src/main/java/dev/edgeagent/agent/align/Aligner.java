@@ -95,6 +95,8 @@ public final class Aligner {
         int size;
         long watermark = Long.MIN_VALUE;
         boolean ended;
+        /** nothing more to read now: only then is waiting for it bounded by max-wait */
+        boolean caughtUp = true;
 
         Samples(int width) {
             this.width = width;
@@ -179,9 +181,12 @@ public final class Aligner {
     private long[] refSensor = new long[64];
     private long[] refSeq = new long[64];
     private boolean[] refClock = new boolean[64];
+    private long[] refArrival = new long[64];
     private int refHead;
     private int refSize;
     private long emitted;
+    private long lastEmittedNs;
+    private long newestRefNs = Long.MIN_VALUE;
 
     /** @param maxWaitNs how long past its tolerance a reference waits for a member that has gone quiet */
     public Aligner(List<Member> members, long maxWaitNs, Sink sink) {
@@ -212,23 +217,34 @@ public final class Aligner {
     }
 
     public void reference(long agentNs, long sensorNs, long sequence, boolean sensorClock) {
+        reference(agentNs, sensorNs, sequence, sensorClock, agentNs);
+    }
+
+    /**
+     * @param arrivalNs when the reference reached the agent, on the clock {@link #emitReady} is given (max-wait
+     *                  counts from here)
+     */
+    public void reference(long agentNs, long sensorNs, long sequence, boolean sensorClock, long arrivalNs) {
         if (refSize == refAgent.length) {
             int n = refAgent.length;
             long[] a = new long[n * 2];
             long[] s = new long[n * 2];
             long[] q = new long[n * 2];
             boolean[] c = new boolean[n * 2];
+            long[] w = new long[n * 2];
             for (int i = 0; i < refSize; i++) {
                 int k = (refHead + i) & (n - 1);
                 a[i] = refAgent[k];
                 s[i] = refSensor[k];
                 q[i] = refSeq[k];
                 c[i] = refClock[k];
+                w[i] = refArrival[k];
             }
             refAgent = a;
             refSensor = s;
             refSeq = q;
             refClock = c;
+            refArrival = w;
             refHead = 0;
         }
         int k = (refHead + refSize) & (refAgent.length - 1);
@@ -236,15 +252,26 @@ public final class Aligner {
         refSensor[k] = sensorNs;
         refSeq[k] = sequence;
         refClock[k] = sensorClock;
+        refArrival[k] = arrivalNs;
         refSize++;
+        newestRefNs = Math.max(newestRefNs, agentNs);
     }
 
     /** A member sample; {@code values} from {@code offset}, as many as the member has. */
     public void member(int m, long agentNs, long sensorNs, long sequence, boolean sensorClock, double[] values, int offset) {
         Samples s = samples[m];
         s.add(agentNs, sensorNs, sequence, sensorClock, values, offset);
-        // no reference can still need samples this old (it would have been emitted on max-wait): bound the buffer
-        long horizon = agentNs - members.get(m).toleranceNs() - maxWaitNs;
+        // references come in time order: none can need a sample before the one preceding the oldest waiting
+        // reference (or, when none waits, the newest emitted one) minus the tolerance
+        long front;
+        if (refSize > 0) {
+            front = refAgent[refHead];
+        } else if (emitted > 0) {
+            front = lastEmittedNs;
+        } else {
+            return;
+        }
+        long horizon = front - members.get(m).toleranceNs();
         int drop = 0;
         while (drop + 1 < s.size && s.agent[s.index(drop + 1)] < horizon) {
             drop++;
@@ -259,6 +286,21 @@ public final class Aligner {
         samples[m].watermark = Math.max(samples[m].watermark, agentNs);
     }
 
+    /** The newest reference time seen, or Long.MIN_VALUE before the first. */
+    public long newestReference() {
+        return newestRefNs;
+    }
+
+    /** The newest sample time member m delivered (or said it is past), or Long.MIN_VALUE. */
+    public long watermark(int m) {
+        return samples[m].watermark;
+    }
+
+    /** Whether the member has nothing more to read now (max-wait only bounds waiting for a quiet member). */
+    public void memberCaughtUp(int m, boolean caughtUp) {
+        samples[m].caughtUp = caughtUp;
+    }
+
     /** The member has ended: references no longer wait for it. */
     public void endMember(int m) {
         samples[m].ended = true;
@@ -267,7 +309,7 @@ public final class Aligner {
     /**
      * Emits the sets of waiting references that have all they can get.
      *
-     * @param nowAgentNs the caller's current time in the agent's time base (for max-wait)
+     * @param nowAgentNs the caller's current time, on the clock of the references' arrival times (for max-wait)
      * @return sets emitted
      */
     public int emitReady(long nowAgentNs) {
@@ -275,10 +317,11 @@ public final class Aligner {
         while (refSize > 0) {
             int k = refHead;
             long t = refAgent[k];
+            long waited = nowAgentNs - refArrival[k];
             for (int m = 0; m < samples.length; m++) {
                 Samples s = samples[m];
                 long tol = members.get(m).toleranceNs();
-                if (!s.ended && s.watermark < t + tol && nowAgentNs - t <= tol + maxWaitNs) {
+                if (!s.ended && s.watermark < t + tol && (!s.caughtUp || waited <= tol + maxWaitNs)) {
                     return n;
                 }
             }
@@ -310,6 +353,7 @@ public final class Aligner {
         refHead = (refHead + 1) & (refAgent.length - 1);
         refSize--;
         emitted++;
+        lastEmittedNs = t;
         sink.onSet(set);
     }
 

@@ -25,13 +25,6 @@ public final class AlignmentGroup {
     private final ClockListener listener;
     private final long maxWaitNs;
     private boolean sensorTimeAsIs;
-    private long newestNs = Long.MIN_VALUE;
-
-    /** The newest time delivered on any input: the group's clock when sensor times are taken as they are. */
-    public long newestTime() {
-        return newestNs;
-    }
-
     public boolean sensorTimeAsIs() {
         return sensorTimeAsIs;
     }
@@ -115,11 +108,11 @@ public final class AlignmentGroup {
 
     private void sample(int input, long sensorNs, boolean hasSensor, long receiveNs, long sequence, double[] values) {
         if (!hasSensor) {
-            deliver(input, receiveNs, sensorNs, sequence, false, values, 0);
+            deliver(input, receiveNs, sensorNs, sequence, false, values, 0, receiveNs);
             return;
         }
         if (sensorTimeAsIs) {
-            deliver(input, sensorNs, sensorNs, sequence, true, values, 0);
+            deliver(input, sensorNs, sensorNs, sequence, true, values, 0, receiveNs);
             return;
         }
         ClockModel clock = clocks[input];
@@ -133,7 +126,7 @@ public final class AlignmentGroup {
             listener.onJump(input, clock, sensorNs);
         }
         release(input);
-        deliver(input, clock.toAgentTime(sensorNs), sensorNs, sequence, true, values, 0);
+        deliver(input, clock.toAgentTime(sensorNs), sensorNs, sequence, true, values, 0, receiveNs);
     }
 
     /** Maps and passes on what was held, with the model as it now is. */
@@ -141,19 +134,23 @@ public final class AlignmentGroup {
         Held h = held[input];
         ClockModel clock = clocks[input];
         for (int i = 0; i < h.size; i++) {
-            deliver(input, clock.toAgentTime(h.sensor[i]), h.sensor[i], h.seq[i], true, h.values, i * h.width);
+            deliver(input, clock.toAgentTime(h.sensor[i]), h.sensor[i], h.seq[i], true, h.values, i * h.width, h.receive[i]);
         }
         h.size = 0;
     }
 
     private void deliver(int input, long agentNs, long sensorNs, long sequence, boolean sensorClock,
-                         double[] values, int offset) {
-        newestNs = Math.max(newestNs, agentNs);
+                         double[] values, int offset, long receiveNs) {
         if (input == 0) {
-            aligner.reference(agentNs, sensorNs, sequence, sensorClock);
+            aligner.reference(agentNs, sensorNs, sequence, sensorClock, receiveNs);
         } else {
             aligner.member(input - 1, agentNs, sensorNs, sequence, sensorClock, values, offset);
         }
+    }
+
+    /** Whether member m has nothing more to read now (only then does max-wait bound waiting for it). */
+    public void memberCaughtUp(int m, boolean caughtUp) {
+        aligner.memberCaughtUp(m, caughtUp);
     }
 
     /** A member has nothing more (end of input): its held samples go out as they are mapped now. */
@@ -163,7 +160,8 @@ public final class AlignmentGroup {
     }
 
     /**
-     * Emits the sets that are ready. Samples held longer than max-wait (their stream went quiet while its clock
+     * Emits the sets that are ready; {@code nowAgentNs} is on the receive-time clock (the agent's time base).
+     * Samples held longer than max-wait (their stream went quiet while its clock
      * was suspect) are decided on what there is and released first.
      */
     public int emitReady(long nowAgentNs) {

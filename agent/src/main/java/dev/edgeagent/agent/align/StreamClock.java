@@ -25,11 +25,27 @@ public final class StreamClock {
     private boolean sawSensor;
     private long suspectRecords;
 
+    private final boolean fasterThanRealTime;
+
     public StreamClock(String streamId, ClockModel.Settings settings, AgentTimeBase timeBase, Path dataDir) {
+        this(streamId, settings, timeBase, dataDir, false);
+    }
+
+    /**
+     * @param fasterThanRealTime the stream is a capture replayed as fast as possible (--once): its receive times
+     *                           do not follow the sensor's clock, so no model is kept and log times stay receive
+     *                           times (a model would see a clock racing ahead and count jump after jump)
+     */
+    public StreamClock(String streamId, ClockModel.Settings settings, AgentTimeBase timeBase, Path dataDir,
+                       boolean fasterThanRealTime) {
         this.streamId = streamId;
         this.model = new ClockModel(streamId, settings, ClockModel.Source.sensor);
         this.timeBase = timeBase;
         this.stateFile = ClockModel.stateFile(dataDir, streamId);
+        this.fasterThanRealTime = fasterThanRealTime;
+        if (fasterThanRealTime) {
+            return;
+        }
         String problem = model.load(stateFile);
         if (problem != null) {
             LOG.log(Level.WARNING, "stream " + streamId + ": " + problem);
@@ -46,7 +62,7 @@ public final class StreamClock {
      */
     public long alignedTime(RecordView r) {
         long receive = timeBase.fromReceive(r.receiveWallNs());
-        if (!r.hasSensorTime()) {
+        if (!r.hasSensorTime() || fasterThanRealTime) {
             return receive;
         }
         sawSensor = true;
@@ -65,7 +81,7 @@ public final class StreamClock {
 
     /** The clock state a batch's manifest records (its lineage: how its log times were made). */
     public BatchManifest.Alignment manifestState() {
-        if (!sawSensor) {
+        if (!sawSensor || fasterThanRealTime) {
             return new BatchManifest.Alignment(ClockModel.Source.receive.name(), timeBase.base().name(), null, null,
                     null, null);
         }

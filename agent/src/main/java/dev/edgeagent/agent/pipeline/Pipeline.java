@@ -124,7 +124,9 @@ public final class Pipeline implements AutoCloseable {
                 // the stream's clock model: MCAP log times in the agent's time base (see align.StreamClock)
                 batcher.clock(new dev.edgeagent.agent.align.StreamClock(sc.id(),
                         dev.edgeagent.agent.align.AlignTransform.clockSettings(config),
-                        new dev.edgeagent.agent.align.AgentTimeBase(config.alignment().timeBase(), clock), config.dataDir()));
+                        new dev.edgeagent.agent.align.AgentTimeBase(config.alignment().timeBase(), clock), config.dataDir(),
+                        (sc.source().type() == AgentConfig.SourceType.replay || sc.source().type() == AgentConfig.SourceType.images)
+                                && (once || sc.source().timing() == AgentConfig.ReplayTiming.max)));
                 streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
                         batcher));
             }

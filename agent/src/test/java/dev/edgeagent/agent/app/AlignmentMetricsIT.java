@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,6 +78,19 @@ class AlignmentMetricsIT {
             assertEquals(0, value(metrics, "edgeagent_align_missing_total{" + member + ",reference=\"camera-euroc\"}"), metrics);
             agent.terminate();
             assertEquals(143, agent.waitFor(20), agent.output());
+        }
+        // the batchers saved the clock models for the next start, and the manifests say how log times were made
+        Path state = dir.resolve("data/state/clock/imu-euroc.json");
+        assertTrue(Files.isRegularFile(state), "no " + state);
+        assertTrue(Files.readString(state).contains("\"streamId\":\"imu-euroc\""), Files.readString(state));
+        try (var manifests = Files.walk(dir)) {   // uploaded, or still in the outbox at the stop
+            List<Path> imu = manifests.filter(p -> p.toString().contains("imu-euroc") && p.toString().endsWith(".json")
+                    && !p.startsWith(dir.resolve("data/state"))).toList();
+            assertFalse(imu.isEmpty());
+            for (Path m : imu) {
+                assertTrue(Files.readString(m).contains("\"alignment\":{\"clock\":\"sensor\",\"timeBase\":\"monotonic\""),
+                        Files.readString(m));
+            }
         }
     }
 
