@@ -71,7 +71,9 @@ public final class JmhSuite {
             Map.entry("JpegHeaderBenchmark.parse", "headers"),
             Map.entry("MjpegMultipartBenchmark.decodeStream", "stream passes"),
             Map.entry("Mp4DemuxBenchmark.demuxPass", "file passes"),
-            Map.entry("Mp4DemuxBenchmark.open", "file opens"));
+            Map.entry("Mp4DemuxBenchmark.open", "file opens"),
+            Map.entry("AlignBenchmark.clockObserve", "records"),
+            Map.entry("AlignBenchmark.alignImu", "records"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
 
@@ -115,6 +117,7 @@ public final class JmhSuite {
             s.add(new Spec(MjpegMultipartBenchmark.class, "decodeStream",
                     Map.of("framing", new String[] {"LENGTH", "BOUNDARY"}, "transfer", new String[] {"IDENTITY", "CHUNKED"})));
             s.add(new Spec(Mp4DemuxBenchmark.class, "demuxPass|open", Map.of()));
+            s.add(new Spec(AlignBenchmark.class, "clockObserve|alignImu", Map.of()));
         }
         return s;
     }
