@@ -89,6 +89,9 @@ public final class AlignTransform implements Transform {
     private final int[][] slotOf;
     private final double[][] values;
     private final boolean[] gotValue;
+    private final boolean[] everMatched;
+    private final long[] unmatched;
+    static final int UNMATCHED_WARNING = 100;
     private final SignalSink[] sinks;
     private final QueueReader.RecordHandler refHandler;
     private final QueueReader.RecordHandler[] memberHandlers;
@@ -150,6 +153,8 @@ public final class AlignTransform implements Transform {
         this.slotOf = new int[n][];
         this.values = new double[n][];
         this.gotValue = new boolean[n];
+        this.everMatched = new boolean[n];
+        this.unmatched = new long[n];
         this.sinks = new SignalSink[n];
         this.memberHandlers = new QueueReader.RecordHandler[n];
         this.memberStreamJson = new String[n];
@@ -304,13 +309,33 @@ public final class AlignTransform implements Transform {
         if (extractors[m] != null) {
             Arrays.fill(values[m], Double.NaN);
             gotValue[m] = false;
-            extractors[m].extract(r, sinks[m]);
+            int yielded = extractors[m].extract(r, sinks[m]);
             if (!gotValue[m]) {
+                if (yielded > 0 && !everMatched[m] && ++unmatched[m] == UNMATCHED_WARNING) {
+                    warnUnmatched(m);
+                }
                 return;   // none of the member's signals in this record: not a sample of it
             }
+            everMatched[m] = true;
             v = values[m];
         }
         group.member(m, r.sensorTimeNs(), r.hasSensorTime(), timeBase.fromReceive(r.receiveWallNs()), r.sequence(), v);
+    }
+
+    /**
+     * A member whose configured signals never show up (a misspelt name) would be missing from every set
+     * without a word: after {@value #UNMATCHED_WARNING} records that yielded other signals, say so and count it.
+     */
+    private void warnUnmatched(int m) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < extractors[m].names().size(); i++) {
+            seen.add(extractors[m].names().name(i));
+        }
+        String stream = memberConfigs.get(m).stream();
+        LOG.log(Level.WARNING, "agent.alignment.groups[" + groupId + "].members[" + m + "].signals = "
+                + Arrays.toString(signalNames[m]) + ": none of them in " + UNMATCHED_WARNING + " records of stream "
+                + stream + ", which yields " + seen + "; the member is missing from every set");
+        context.stats(stream).onBadInput("align-unknown-signals");
     }
 
     private void onSignal(int m, int signal, double value) {

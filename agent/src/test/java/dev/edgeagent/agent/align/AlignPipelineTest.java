@@ -51,15 +51,21 @@ class AlignPipelineTest {
                         members:
                           - {stream: imu, tolerance: 3ms}
                           - {stream: gnss, tolerance: 100ms, mode: interpolate, signals: [lat, lon]}
+                      - id: typo
+                        reference: cam
+                        clock: sensor
+                        members:
+                          - {stream: imu, tolerance: 3ms, mode: interpolate, signals: [gyro.q]}
                   upload: {target: "file:%s/upload"}
                 """.formatted(dir, IndependentCaptures.sample("euroc/cam0"), IndependentCaptures.sample("euroc/imu0/data.csv"),
                 IndependentCaptures.sample("gnss/gpsd_ublox-neo-m9n-nmea.log"), dir), Map.of());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
-            new AgentMetrics(registry, pipeline);
+            AgentMetrics metrics = new AgentMetrics(registry, pipeline);
             pipeline.start();
             OnceReport report = pipeline.runOnce(Duration.ofSeconds(60));
             assertTrue(report.ok(), report.render());
+            metrics.sample();
         }
         UploadedBatches uploaded = UploadedBatches.read(dir.resolve("upload"));
         ObjectMapper json = new ObjectMapper();
@@ -82,12 +88,16 @@ class AlignPipelineTest {
         assertEquals("critical", uploaded.manifests.stream().filter(x -> x.streamId().equals("align-g-events"))
                 .findFirst().orElseThrow().tier());
 
-        assertEquals(5, registry.get("edgeagent.align.sets").functionCounter().count());
-        assertEquals(5, registry.get("edgeagent.align.missing").tag("member", "gnss").functionCounter().count());
-        assertEquals(0, registry.get("edgeagent.align.missing").tag("member", "imu").functionCounter().count());
-        assertEquals(0.0, registry.get("edgeagent.align.skew").tag("member", "imu").tag("quantile", "1.0").gauge().value());
-        assertEquals(1, registry.get("edgeagent.align.quality.events").functionCounter().count());
+        assertEquals(5, registry.get("edgeagent.align.sets").tag("group", "g").functionCounter().count());
+        assertEquals(5, registry.get("edgeagent.align.missing").tag("group", "g").tag("member", "gnss").functionCounter().count());
+        assertEquals(0, registry.get("edgeagent.align.missing").tag("group", "g").tag("member", "imu").functionCounter().count());
+        assertEquals(0.0, registry.get("edgeagent.align.skew").tag("group", "g").tag("member", "imu").tag("quantile", "1.0").gauge().value());
+        assertEquals(1, registry.get("edgeagent.align.quality.events").tag("group", "g").functionCounter().count());
         assertNotNull(registry.get("edgeagent.clock.offset").tag("stream", "imu").gauge());
+        // a misspelt signal name is said and counted, not silently missing
+        assertEquals(5, registry.get("edgeagent.align.missing").tag("group", "typo").functionCounter().count());
+        assertEquals(1, registry.get("edgeagent.input.errors").tag("stream", "imu").tag("kind", "align-unknown-signals")
+                .functionCounter().count());
         // --once replays faster than real time: no clock model is kept, log times are receive times and say so
         assertFalse(Files.exists(ClockModel.stateFile(dir.resolve("data"), "imu")));
         assertTrue(uploaded.manifests.stream().filter(x -> x.streamId().equals("imu"))
