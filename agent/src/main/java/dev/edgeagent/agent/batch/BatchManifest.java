@@ -16,7 +16,7 @@ import java.util.List;
 @JsonPropertyOrder({"manifestVersion", "key", "deviceId", "streamId", "modality", "tier", "tags",
         "firstSeq", "lastSeq", "recordCount", "firstReceiveTimeNs", "lastReceiveTimeNs",
         "firstSensorTimeNs", "lastSensorTimeNs", "rawBytes", "objectBytes", "compression",
-        "sha256", "contentType", "sealedAtNs", "agentVersion", "configHash", "source"})
+        "sha256", "contentType", "sealedAtNs", "agentVersion", "configHash", "source", "alignment"})
 public record BatchManifest(
         int manifestVersion,
         /** object key relative to the target prefix, e.g. device=d1/stream=can0/date=2026-11-23/...mcap */
@@ -46,7 +46,9 @@ public record BatchManifest(
         String agentVersion,
         String configHash,
         /** lineage: where the stream's records come from (null in manifests of older agents) */
-        Source source) {
+        Source source,
+        /** how the batch's MCAP log times were made (the stream's clock state at the seal); null for derived streams */
+        Alignment alignment) {
 
     /**
      * The stream's source, for lineage: {@code type} (replay, udp, mqtt, synthetic, derived, ...) and a
@@ -56,7 +58,17 @@ public record BatchManifest(
     public record Source(String type, String description) {
     }
 
-    /** Without lineage (as written before it existed). */
+    /**
+     * The stream's clock at the seal: {@code clock} sensor (log times are sensor times mapped into the agent's
+     * time base) or receive (no sensor clock: log times are receive times); offset (agent minus sensor time, s),
+     * drift (ppm), whether the estimate has converged, and clock jumps seen so far.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Alignment(String clock, String timeBase, Double offsetSeconds, Double driftPpm, Boolean converged,
+                            Long jumps) {
+    }
+
+    /** Without lineage and clock state (as written before they existed). */
     public BatchManifest(int manifestVersion, String key, String deviceId, String streamId, String modality, String tier,
                          List<String> tags, long firstSeq, long lastSeq, long recordCount, long firstReceiveTimeNs,
                          long lastReceiveTimeNs, Long firstSensorTimeNs, Long lastSensorTimeNs, long rawBytes,
@@ -64,7 +76,7 @@ public record BatchManifest(
                          String agentVersion, String configHash) {
         this(manifestVersion, key, deviceId, streamId, modality, tier, tags, firstSeq, lastSeq, recordCount,
                 firstReceiveTimeNs, lastReceiveTimeNs, firstSensorTimeNs, lastSensorTimeNs, rawBytes, objectBytes,
-                compression, sha256, contentType, sealedAtNs, agentVersion, configHash, null);
+                compression, sha256, contentType, sealedAtNs, agentVersion, configHash, null, null);
     }
 
     public static final int VERSION = 1;

@@ -214,12 +214,14 @@ public final class StreamBatcher implements Agent {
                 lastSensorNs = sensor;
             }
             int channel = channelFor(r.key());
+            // log time: the aligned time (sensor time mapped into the agent's time base) where a clock is kept
+            long logTime = clock == null ? r.receiveWallNs() : clock.alignedTime(r);
             if (stream.primary() != null && !stream.primary().passThrough()) {
                 int length = stream.primary().encode(r, stream.streamId(), encoder);
-                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                mcap.writeMessage(channel, seq, logTime, hasSensor ? sensor : r.receiveWallNs(),
                         encoder.buffer(), 0, length);
             } else {
-                mcap.writeMessage(channel, seq, r.receiveWallNs(), hasSensor ? sensor : r.receiveWallNs(),
+                mcap.writeMessage(channel, seq, logTime, hasSensor ? sensor : r.receiveWallNs(),
                         r.payload(), 0, r.payload().capacity());
             }
             if (stream.decoder() != null) {
@@ -296,6 +298,18 @@ public final class StreamBatcher implements Agent {
     public StreamBatcher source(BatchManifest.Source source) {
         this.source = source;
         return this;
+    }
+
+    private dev.edgeagent.agent.align.StreamClock clock;
+
+    /** Keeps the stream's clock model: MCAP log times become aligned times. Call before start. */
+    public void clock(dev.edgeagent.agent.align.StreamClock clock) {
+        this.clock = clock;
+    }
+
+    /** The stream's clock, or null when the batcher keeps none (derived streams). */
+    public dev.edgeagent.agent.align.StreamClock clock() {
+        return clock;
     }
 
     public String streamId() {
@@ -642,7 +656,7 @@ public final class StreamBatcher implements Agent {
                 b.lastSensorNs == Long.MIN_VALUE ? null : b.lastSensorNs,
                 b.rawBytes, digesting.bytes(), settings.lz4() ? "lz4" : "", sha256,
                 BatchManifest.MCAP_CONTENT_TYPE, System.currentTimeMillis() * 1_000_000L,
-                stream.agentVersion(), stream.configHash(), source);
+                stream.agentVersion(), stream.configHash(), source, clock == null ? null : clock.manifestState());
 
         // object first, manifest last: the manifest's arrival is what seals the batch
         Files.move(b.tmpFile, outboxDir.resolve(name + Outbox.MCAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
@@ -659,6 +673,9 @@ public final class StreamBatcher implements Agent {
         stats.rawBytesSealed.addAndGet(b.rawBytes);
         stats.lastSealedSeq.set(b.lastSeq);
         stats.openRecords.lazySet(0);
+        if (clock != null) {
+            clock.save();
+        }
         java.util.function.Consumer<BatchManifest> listener = sealListener;
         if (listener != null) {
             listener.accept(manifest);

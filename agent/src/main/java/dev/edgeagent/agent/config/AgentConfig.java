@@ -47,6 +47,8 @@ public interface AgentConfig {
 
     /** The link to the fleet's MQTT broker: critical notices, health, remote commands; off without mqtt.uri. */
     CloudConfig cloud();
+    /** Clock models per stream and aligned sets across modalities (see config/README.md, "Alignment"). */
+    AlignmentConfig alignment();
 
     interface StreamConfig {
         /** Letters, digits, '.', '_' and '-': it is a directory name and part of object keys. */
@@ -510,5 +512,86 @@ public interface AgentConfig {
     enum ReplayTiming { original, max }
 
     enum Compression { lz4, none }
+
+    interface AlignmentConfig {
+        /**
+         * The agent's time base that aligned times are in: monotonic (the agent's monotonic clock anchored to
+         * wall-clock time at start, what receive times use) or system (follow the OS wall clock, for a device
+         * whose clock chrony/PTP/GNSS disciplines).
+         */
+        @WithDefault("monotonic")
+        TimeBase timeBase();
+
+        ClockConfig clock();
+
+        /** Alignment groups: a reference stream and members aligned to each of its samples. */
+        Optional<List<AlignGroupConfig>> groups();
+    }
+
+    interface ClockConfig {
+        /** Sensor time the lower envelope of (sensor, receive) pairs spans. */
+        @WithDefault("30s")
+        @WithConverter(DurationConverter.class)
+        Duration window();
+
+        /** A sample further than this from the clock estimate is suspect; such samples in a row are a jump. */
+        @WithDefault("50ms")
+        @WithConverter(DurationConverter.class)
+        Duration jumpThreshold();
+    }
+
+    interface AlignGroupConfig {
+        /** Letters, digits, '.', '_' and '-': names the derived streams align-ID and align-ID-events. */
+        String id();
+
+        /** The stream whose samples get a set each (a camera, a LiDAR). */
+        String reference();
+
+        List<AlignMemberConfig> members();
+
+        /** A present member further than this from the reference is a data-quality event. */
+        @WithDefault("20ms")
+        @WithConverter(DurationConverter.class)
+        Duration skewThreshold();
+
+        /** A member missing from the sets for longer than this is a data-quality event. */
+        @WithDefault("1s")
+        @WithConverter(DurationConverter.class)
+        Duration maxMissing();
+
+        /**
+         * model: map each stream's sensor time into the agent's time base through its clock model; sensor: take
+         * sensor times as they are (streams on one hardware-synchronized clock, or captures replayed with --once,
+         * whose receive times do not follow the sensors' clocks).
+         */
+        @WithDefault("model")
+        GroupClock clock();
+
+        /** How long past its tolerance a reference waits for a member that has gone quiet. */
+        @WithDefault("2s")
+        @WithConverter(DurationConverter.class)
+        Duration maxWait();
+    }
+
+    interface AlignMemberConfig {
+        String stream();
+
+        /** How far from the reference time a sample may be and still count. */
+        @WithConverter(DurationConverter.class)
+        Duration tolerance();
+
+        /** nearest: the nearest sample; interpolate: the signals interpolated at the reference time. */
+        @WithDefault("nearest")
+        AlignMode mode();
+
+        /** Signal names (see config/README.md, signals) carried in the set; needed for interpolate. */
+        Optional<List<String>> signals();
+    }
+
+    enum TimeBase { monotonic, system }
+
+    enum AlignMode { nearest, interpolate }
+
+    enum GroupClock { model, sensor }
 
 }

@@ -68,6 +68,7 @@ public final class AgentConfigValidator {
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
         checkTiers(c.upload(), c.storage());
+        checkAlignment(c, ids);
         checkTriggers(c, ids);
         if (c.cloud().enabled()) {
             checkCloud(c.cloud());
@@ -201,6 +202,67 @@ public final class AgentConfigValidator {
             problems.add(key + ": missing; an ssl:// broker needs " + what);
         } else if (!Files.isReadable(file.get())) {
             problem(key, file.get(), "a readable file: " + what);
+        }
+    }
+
+    private void checkAlignment(AgentConfig c, Set<String> ids) {
+        Set<String> streamIds = new java.util.TreeSet<>(ids);   // sorted: messages list them in a stable order
+        AgentConfig.AlignmentConfig a = c.alignment();
+        Duration window = a.clock().window();
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+            problem("agent.alignment.clock.window", window, "between 1s and 1h (sensor time the clock estimate spans)");
+        }
+        if (a.clock().jumpThreshold().isNegative() || a.clock().jumpThreshold().isZero()) {
+            problem("agent.alignment.clock.jump-threshold", a.clock().jumpThreshold(), "a positive duration such as 50ms");
+        }
+        List<AgentConfig.AlignGroupConfig> groups = a.groups().orElse(List.of());
+        Set<String> groupIds = new HashSet<>();
+        for (int g = 0; g < groups.size(); g++) {
+            AgentConfig.AlignGroupConfig group = groups.get(g);
+            String key = "agent.alignment.groups[" + g + "]";
+            if (!NAME.matcher(group.id()).matches() || group.id().length() > 50) {
+                problem(key + ".id", group.id(), "1-50 letters, digits, '.', '_' or '-' (it names the stream align-" + group.id() + ")");
+            } else if (!groupIds.add(group.id())) {
+                problem(key + ".id", group.id(), "a group id used only once");
+            } else if (streamIds.contains("align-" + group.id()) || streamIds.contains("align-" + group.id() + "-events")) {
+                problem(key + ".id", group.id(), "an id whose derived streams align-" + group.id() + "[-events] are no configured stream's id");
+            }
+            if (!streamIds.contains(group.reference())) {
+                problem(key + ".reference", group.reference(), "the id of a configured stream (one of " + streamIds + ")");
+            }
+            if (group.members().isEmpty() || group.members().size() > 64) {
+                problem(key + ".members", group.members().size() + " members", "1 to 64 member streams");
+            }
+            positive(key + ".skew-threshold", group.skewThreshold());
+            positive(key + ".max-missing", group.maxMissing());
+            if (group.maxWait().isNegative()) {
+                problem(key + ".max-wait", group.maxWait(), "a duration of 0 or more");
+            }
+            for (int m = 0; m < group.members().size(); m++) {
+                AgentConfig.AlignMemberConfig member = group.members().get(m);
+                String mk = key + ".members[" + m + "]";
+                if (!streamIds.contains(member.stream())) {
+                    problem(mk + ".stream", member.stream(), "the id of a configured stream (one of " + streamIds + ")");
+                } else if (member.stream().equals(group.reference())) {
+                    problem(mk + ".stream", member.stream(), "a stream other than the group's reference");
+                }
+                positive(mk + ".tolerance", member.tolerance());
+                List<String> signals = member.signals().orElse(List.of());
+                if (member.mode() == AgentConfig.AlignMode.interpolate && signals.isEmpty()) {
+                    problems.add(mk + ".signals: missing; mode interpolate needs the signals to interpolate, e.g. [gyro.x, accel.x]");
+                }
+                for (String signal : signals) {
+                    if (signal.isBlank()) {
+                        problem(mk + ".signals", signal, "signal names such as gyro.x, lat, ENGINE_DATA.XMISSION_SPEED");
+                    }
+                }
+            }
+        }
+    }
+
+    private void positive(String key, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            problem(key, d, "a positive duration");
         }
     }
 

@@ -61,6 +61,7 @@ public final class AgentMetrics {
 
     private void bindStream(StreamRuntime s) {
         bindDecoder(s);
+        bindClock(s);
         Tags tags = Tags.of("stream", s.id(), "modality", s.modality(), "tier", s.tier());
         var stats = s.stats();
         FunctionCounter.builder("edgeagent.capture.records", stats, x -> x.records()).tags(tags)
@@ -178,5 +179,26 @@ public final class AgentMetrics {
                 }
             }
         }
+    }
+
+    /** The stream's clock model as its batcher keeps it (align.StreamClock): offset, drift, jitter, jumps. */
+    private void bindClock(StreamRuntime s) {
+        var clock = s.batcher().clock();
+        if (clock == null) {
+            return;
+        }
+        var model = clock.model();
+        Tags tags = Tags.of("stream", s.id(), "modality", s.modality(), "tier", s.tier());
+        Gauge.builder("edgeagent.clock.offset", model, m -> m.offsetSeconds()).tags(tags).baseUnit("seconds")
+                .description("agent time minus the sensor's own time (0 for a stream without a sensor clock)")
+                .register(registry);
+        Gauge.builder("edgeagent.clock.drift.ppm", model, m -> m.driftPpm()).tags(tags)
+                .description("how much faster the agent's clock runs than the sensor's, ppm").register(registry);
+        Gauge.builder("edgeagent.clock.jitter", model, m -> m.jitterSeconds()).tags(tags).baseUnit("seconds")
+                .description("smoothed transport delay above the clock estimate's lower envelope").register(registry);
+        Gauge.builder("edgeagent.clock.converged", model, m -> m.publishedConverged() ? 1 : 0).tags(tags)
+                .description("1 once the clock's drift is fitted over enough data").register(registry);
+        FunctionCounter.builder("edgeagent.clock.jumps", model, m -> m.publishedJumps()).tags(tags)
+                .description("sensor clock jumps detected (reboots, GNSS time corrections)").register(registry);
     }
 }

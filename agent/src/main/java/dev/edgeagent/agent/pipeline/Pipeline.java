@@ -129,9 +129,15 @@ public final class Pipeline implements AutoCloseable {
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
                         Decoders.primary(format), Decoders.decoder("agent.streams[" + streams.size() + "]", sc, format, stats));
+                StreamBatcher batcher = new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp);
+                // the stream's clock model: MCAP log times in the agent's time base (see align.StreamClock)
+                batcher.clock(new dev.edgeagent.agent.align.StreamClock(sc.id(),
+                        dev.edgeagent.agent.align.AlignTransform.clockSettings(config),
+                        new dev.edgeagent.agent.align.AgentTimeBase(config.alignment().timeBase(), clock), config.dataDir(),
+                        (sc.source().type() == AgentConfig.SourceType.replay || sc.source().type() == AgentConfig.SourceType.images)
+                                && (once || sc.source().timing() == AgentConfig.ReplayTiming.max)));
                 streams.add(new StreamRuntime(sc.id(), sc.modality().name(), tier, format, sc, stats, queue, source,
-                        new StreamBatcher(bs, queue, config.dataDir(), batchSettings, uploader::wakeUp)
-                                .source(lineage(sc.source()))));
+                        batcher.source(lineage(sc.source()))));
             }
             this.audit = AuditLog.open(config.dataDir());
             StageBuilder stages = new StageBuilder(batchSettings, agentVersion, clock);

@@ -14,7 +14,8 @@ public final class Stages {
     public static List<TransformFactory> all() {
         return List.of(
                 new dev.edgeagent.agent.preprocess.PreprocessStages(),
-                new dev.edgeagent.agent.trigger.TriggerFactory()
+                new dev.edgeagent.agent.trigger.TriggerFactory(),
+                dev.edgeagent.agent.align.AlignTransform.FACTORY
         );
     }
 }

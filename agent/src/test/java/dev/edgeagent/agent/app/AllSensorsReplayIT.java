@@ -172,6 +172,27 @@ class AllSensorsReplayIT {
             int bytes = ((ByteString) cloud.getField(cloud.getDescriptorForType().findFieldByName("data"))).size();
             assertTrue(bytes > 0 && bytes / 24 <= 5000, bytes + " bytes");
         }
+        // issue 5: one aligned set per EuRoC frame; the IMU samples at the frame's own instant (the rig shares
+        // one clock), so the interpolated values are that IMU row's
+        List<UploadedBatches.Message> sets = uploaded.stream("align-euroc");
+        assertEquals(csv.size(), sets.size());
+        List<String> imuRows = Files.readAllLines(repo.resolve("samples/euroc/imu0/data.csv"));
+        for (int i = 0; i < sets.size(); i++) {
+            JsonNode set = JSON.readTree(sets.get(i).payload());
+            long frameTime = Long.parseLong(csv.get(i).split(",")[0].trim());
+            assertEquals(frameTime, set.path("ref").path("sensorTime").asLong(), set.toString());
+            assertEquals(frameTime, sets.get(i).publishTime(), "the set's time (the frame's, sensor clock) as publish time");
+            JsonNode imuMember = set.path("members").get(0);
+            assertEquals("interpolated", imuMember.path("status").asText(), set.toString());
+            assertEquals(0, imuMember.path("skewNs").asLong(), set.toString());
+            assertEquals(0, set.path("missing").asLong());
+            String imuRow = imuRows.stream().filter(r -> r.startsWith(frameTime + ",")).findFirst().orElseThrow();
+            assertEquals(Double.parseDouble(imuRow.split(",")[1]), imuMember.path("values").path("gyro.x").asDouble(), 1e-9, set.toString());
+            assertEquals(Double.parseDouble(imuRow.split(",")[6]), imuMember.path("values").path("accel.z").asDouble(), 1e-9, set.toString());
+        }
+        // the batches say how their log times were made: --once replays faster than real time, so receive times
+        assertTrue(uploaded.manifests.stream().filter(m -> m.streamId().equals("imu-euroc"))
+                .allMatch(m -> m.alignment() != null && m.alignment().clock().equals("receive")), "imu-euroc manifests");
     }
 
     private static DerivedSchema schema(McapMessage m) {

@@ -74,7 +74,9 @@ public final class JmhSuite {
             Map.entry("Mp4DemuxBenchmark.open", "file opens"),
             Map.entry("PreprocessBenchmark.canPass", "log passes"),
             Map.entry("PreprocessBenchmark.thumbnail", "frames"),
-            Map.entry("PreprocessBenchmark.voxel", "sweeps"));
+            Map.entry("PreprocessBenchmark.voxel", "sweeps"),
+            Map.entry("AlignBenchmark.clockObserve", "records"),
+            Map.entry("AlignBenchmark.alignImu", "records"));
 
     private static final String[] LZ4_CORPORA = {"CAN", "LIDAR", "JSON", "CAMERA"};
 
@@ -119,6 +121,7 @@ public final class JmhSuite {
                     Map.of("framing", new String[] {"LENGTH", "BOUNDARY"}, "transfer", new String[] {"IDENTITY", "CHUNKED"})));
             s.add(new Spec(Mp4DemuxBenchmark.class, "demuxPass|open", Map.of()));
             s.add(new Spec(PreprocessBenchmark.class, "canPass|thumbnail|voxel", Map.of()));
+            s.add(new Spec(AlignBenchmark.class, "clockObserve|alignImu", Map.of()));
         }
         return s;
     }
