@@ -61,6 +61,7 @@ public final class ChronicleRecordSink implements RecordSink {
     private long blockPayloadBytes;
     private long baseWallNs;
     private long baseMonoNs;
+    private long blockFirstSequence;
     private final long[] blockReceiveMono = new long[CaptureRecord.MAX_RECORDS_PER_BLOCK];
 
     ChronicleRecordSink(CaptureQueue queue) {
@@ -206,6 +207,19 @@ public final class ChronicleRecordSink implements RecordSink {
             appender = queue.chronicle().createAppender();
             appender.singleThreadedCheckDisabled(true);
         }
+        try {
+            openBlock(wallNs, monoNs);
+        } catch (RuntimeException | InternalError e) {
+            DocumentContext dc = block;
+            block = null;
+            blockBytes = null;
+            discardAppender(dc);
+            throw e;
+        }
+    }
+
+    private void openBlock(long wallNs, long monoNs) {
+        blockFirstSequence = nextSequence;
         block = appender.writingDocument();
         blockBytes = block.wire().bytes();
         // this sink is single-writer by contract; Chronicle's per-call thread check costs more than the store
@@ -236,10 +250,43 @@ public final class ChronicleRecordSink implements RecordSink {
             dc.close();
             return;
         }
-        b.writeShort(blockStart + CaptureRecord.BLOCK_COUNT_OFFSET, (short) records);
-        dc.close();
+        try {
+            b.writeShort(blockStart + CaptureRecord.BLOCK_COUNT_OFFSET, (short) records);
+            dc.close();
+        } catch (RuntimeException | InternalError e) {
+            // the block never became durable (a full disk under the mapping): its records are not in the queue,
+            // and their sequence numbers are given out again so the stream keeps no gap; counted as lost
+            discardAppender(dc);
+            nextSequence = blockFirstSequence;
+            stats.onLostOnWriteFailure(records);
+            throw e;
+        }
         stats.recordLatencies(System.nanoTime(), blockReceiveMono, records);
         stats.onCommitted(nextSequence - 1, records, bytes);
+    }
+
+    /**
+     * After a failed write the appender may hold a half-written document (its header open): a new document on
+     * it would nest in that one. Roll back what can be, and start the next block on a new appender.
+     */
+    private void discardAppender(DocumentContext dc) {
+        if (dc != null) {
+            try {
+                dc.rollbackOnClose();
+                dc.close();
+            } catch (RuntimeException | InternalError | AssertionError ignored) {
+                // the appender is dropped anyway
+            }
+        }
+        if (appender != null) {
+            try {
+                appender.close();
+            } catch (RuntimeException | InternalError | AssertionError ignored) {
+                // nothing more to release
+            }
+            appender = null;
+        }
+        touchedUpTo = 0;
     }
 
     /** A direct buffer for the rare record that cannot be written in place. */

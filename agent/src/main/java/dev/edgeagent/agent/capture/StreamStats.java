@@ -81,6 +81,18 @@ public final class StreamStats {
         REFUSED.setRelease(this, (long) REFUSED.getOpaque(this) + 1);
     }
 
+    /** Records accepted into a block whose write then failed (a full disk mid-block): not in the queue. */
+    private final java.util.concurrent.atomic.AtomicLong lostOnWriteFailure = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Capture thread only. */
+    void onLostOnWriteFailure(int records) {
+        lostOnWriteFailure.addAndGet(records);
+    }
+
+    public long lostOnWriteFailure() {
+        return lostOnWriteFailure.get();
+    }
+
     void initLastSequence(long sequence) {
         LAST_SEQUENCE.setRelease(this, sequence);
     }

@@ -68,6 +68,9 @@ public final class AgentMetrics {
                 .description("records durably appended to the stream's capture queue").register(registry);
         FunctionCounter.builder("edgeagent.capture.bytes", stats, x -> x.bytes()).tags(tags).baseUnit("bytes")
                 .description("payload bytes appended to the capture queue").register(registry);
+        FunctionCounter.builder("edgeagent.capture.write.lost", stats, x -> x.lostOnWriteFailure()).tags(tags)
+                .description("records accepted into a block whose write failed (full disk mid-block): not captured")
+                .register(registry);
         FunctionCounter.builder("edgeagent.capture.refused", stats, x -> x.refused()).tags(tags)
                 .description("appends the queue refused (the source keeps and retries them)").register(registry);
         Gauge.builder("edgeagent.capture.last.sequence", stats, x -> x.lastSequence()).tags(tags)
