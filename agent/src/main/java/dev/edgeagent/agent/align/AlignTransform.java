@@ -496,6 +496,30 @@ public final class AlignTransform implements Transform {
         }
     }
 
+    /**
+     * The group's quality for the health report (any thread): sets so far, and per member the sets it was missing
+     * from and its skew at p50/p99 in seconds (the same numbers as the metrics).
+     */
+    public java.util.Map<String, Object> qualitySummary() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("reference", referenceId);
+        out.put("sets", setCount.get());
+        java.util.Map<String, Object> members = new java.util.LinkedHashMap<>();
+        for (int m = 0; m < memberConfigs.size(); m++) {
+            java.util.Map<String, Object> member = new java.util.LinkedHashMap<>();
+            member.put("missing", missingCount.get(m));
+            member.put("skewP50S", skewSamplers[m].quantileSeconds(0.5));
+            member.put("skewP99S", skewSamplers[m].quantileSeconds(0.99));
+            members.put(memberConfigs.get(m).stream(), member);
+        }
+        out.put("members", members);
+        return out;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
     @Override
     public void bindMetrics(MeterRegistry registry) {
         Tags g = Tags.of("group", groupId);

@@ -450,7 +450,8 @@ public final class StreamBatcher implements Agent {
             if (rewindRequested) {
                 rewind();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a mapped queue page the filesystem cannot back (a full disk); retried like any failure
             fail(e);
         }
         return work;
@@ -469,7 +470,7 @@ public final class StreamBatcher implements Agent {
     }
 
     /** A batch that cannot be written is dropped as a file, not as data: its records are read again. */
-    private void fail(Exception e) {
+    private void fail(Throwable e) {
         stats.failures.incrementAndGet();
         LOG.log(Level.WARNING, "stream " + stream.streamId() + ": batch failed, retrying from the queue in 5 s: " + e);
         if (open != null) {

@@ -286,7 +286,40 @@ public final class ChronicleRecordSink implements RecordSink {
             }
             appender = null;
         }
+        releaseWriteLock();
         touchedUpTo = 0;
+    }
+
+    /** SingleChronicleQueue.writeLock() is package-private; a document whose close failed can leave it held. */
+    private static final java.lang.reflect.Method WRITE_LOCK = writeLockAccessor();
+
+    private static java.lang.reflect.Method writeLockAccessor() {
+        try {
+            java.lang.reflect.Method m = net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The queue's write lock is taken when a document opens and given back when it closes; a close that failed
+     * (the page under it could not be written) leaves it taken, and every later append would wait 15 s for it
+     * and fail. This sink is the queue's only writer, so a lock still held here is the failed document's.
+     */
+    private void releaseWriteLock() {
+        if (WRITE_LOCK == null) {
+            return;
+        }
+        try {
+            if (WRITE_LOCK.invoke(queue.chronicle()) instanceof net.openhft.chronicle.queue.impl.single.WriteLock lock
+                    && lock.locked()) {
+                lock.unlock();
+            }
+        } catch (ReflectiveOperationException | RuntimeException | InternalError e) {
+            logFailure("could not release the queue's write lock after a failed write", e);
+        }
     }
 
     /** A direct buffer for the rare record that cannot be written in place. */

@@ -83,6 +83,9 @@ class ControlCommandsTest {
                 assertArrayEquals("corr-1".getBytes(StandardCharsets.UTF_8), status.correlation());
                 assertTrue(status.body().get("ok").asBoolean(), status.body().toString());
                 assertTrue(status.body().path("status").path("streams").has("cam"));
+                // alignment quality: each captured stream's clock state, as in its manifests
+                        assertEquals("monotonic", status.body().path("status").path("alignment").path("clocks").path("cam")
+                        .path("timeBase").asText(), status.body().toString());
 
                 // trigger: replied on the default reply topic, then cut and announced by a critical notice
                 send(cloud, "trigger", "{\"pre\":\"1s\",\"post\":\"500ms\",\"reason\":\"driver report\"}", null, null);
