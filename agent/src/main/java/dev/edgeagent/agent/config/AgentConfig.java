@@ -473,6 +473,13 @@ public interface AgentConfig {
         /** Accept remote commands on PREFIX/DEVICE/cmd/NAME. */
         @WithDefault("true")
         boolean commands();
+
+        /**
+         * Take the link's state from PREFIX/DEVICE/link (payload metered or unmetered, e.g. retained by the fleet's
+         * connectivity service): the MQTT variant of agent.upload.link-monitor, deciding when bulk may go.
+         */
+        @WithDefault("false")
+        boolean linkStatus();
     }
 
     interface CloudMqttConfig {

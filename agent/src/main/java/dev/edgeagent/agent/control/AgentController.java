@@ -193,6 +193,13 @@ public final class AgentController implements AutoCloseable {
     }
 
     private void subscribe() {
+        if (cloud.linkStatus()) {
+            try {
+                client.subscribe(new MqttSubscription(base + "link", 1));
+            } catch (MqttException e) {
+                LOG.log(Level.WARNING, "control link: cannot subscribe to " + base + "link: " + e);
+            }
+        }
         if (!cloud.commands()) {
             return;
         }
@@ -271,6 +278,10 @@ public final class AgentController implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            if (topic.equals(base + "link")) {
+                onLinkStatus(message.getPayload());
+                return;
+            }
             MqttProperties props = message.getProperties();
             String name = topic.startsWith(base + "cmd/") ? topic.substring((base + "cmd/").length()) : topic;
             ObjectNode reply = commands.handle(name, message.getPayload(), AgentController.this);
@@ -326,6 +337,32 @@ public final class AgentController implements AutoCloseable {
     }
 
     /** Writes an audit entry in the running pipeline's log (none while no pipeline runs: logged instead). */
+    /** PREFIX/DEVICE/link: metered or unmetered; anything else is refused (logged and counted), the state stays. */
+    private void onLinkStatus(byte[] payload) {
+        String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8).trim().toLowerCase(java.util.Locale.ROOT);
+        Pipeline p = host.pipeline();
+        if (!text.equals("metered") && !text.equals("unmetered")) {
+            linkStatusRefused.incrementAndGet();
+            LOG.log(Level.WARNING, "control link: " + base + "link = \"" + abbreviate(text) + "\": expected metered or unmetered;"
+                    + " the link state stays " + (p == null ? "unknown" : p.link().state()));
+            return;
+        }
+        if (p != null) {
+            p.link().report(text.equals("unmetered"));
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong linkStatusRefused = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Link status messages that were neither metered nor unmetered. */
+    public long linkStatusRefused() {
+        return linkStatusRefused.get();
+    }
+
     static void audit(PipelineHost host, String type, Map<String, ?> fields) {
         Pipeline p = host.pipeline();
         AuditLog log = p == null ? null : p.audit();

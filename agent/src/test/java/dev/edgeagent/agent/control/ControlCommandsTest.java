@@ -84,8 +84,21 @@ class ControlCommandsTest {
                 assertTrue(status.body().get("ok").asBoolean(), status.body().toString());
                 assertTrue(status.body().path("status").path("streams").has("cam"));
                 // alignment quality: each captured stream's clock state, as in its manifests
-                        assertEquals("monotonic", status.body().path("status").path("alignment").path("clocks").path("cam")
+                assertEquals("monotonic", status.body().path("status").path("alignment").path("clocks").path("cam")
                         .path("timeBase").asText(), status.body().toString());
+
+                // the link's state from the fleet (the MQTT variant of the link monitor): decides when bulk goes
+                assertEquals(null, host.pipeline().link().state());
+                cloud.publish("fleet/robot-1/link", new org.eclipse.paho.mqttv5.common.MqttMessage(
+                        "unmetered".getBytes(StandardCharsets.UTF_8), 1, true, null)).waitForCompletion(5000);
+                waitUntil(() -> Boolean.TRUE.equals(host.pipeline().link().state()), "link reported unmetered");
+                cloud.publish("fleet/robot-1/link", new org.eclipse.paho.mqttv5.common.MqttMessage(
+                        "sideways".getBytes(StandardCharsets.UTF_8), 1, false, null)).waitForCompletion(5000);
+                waitUntil(() -> controller.linkStatusRefused() == 1, "a bad link state refused");
+                assertEquals(Boolean.TRUE, host.pipeline().link().state(), "a refused state changes nothing");
+                cloud.publish("fleet/robot-1/link", new org.eclipse.paho.mqttv5.common.MqttMessage(
+                        " Metered\n".getBytes(StandardCharsets.UTF_8), 1, true, null)).waitForCompletion(5000);
+                waitUntil(() -> Boolean.FALSE.equals(host.pipeline().link().state()), "link reported metered");
 
                 // trigger: replied on the default reply topic, then cut and announced by a critical notice
                 send(cloud, "trigger", "{\"pre\":\"1s\",\"post\":\"500ms\",\"reason\":\"driver report\"}", null, null);
@@ -234,7 +247,18 @@ class ControlCommandsTest {
                   cloud:
                     mqtt: {uri: "%s", ca: %s, cert: %s, key: %s}
                     health-interval: 1s
+                    link-status: true
                 """.formatted(dir, moreStreams.stripTrailing(), uri, pki.ca, pki.cert("robot-1"), pki.dir.resolve("robot-1.key"));
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     static MqttAsyncClient client(String uri, TestPki pki, String identity, LinkedBlockingQueue<Received> inbox)
