@@ -243,6 +243,9 @@ public final class AlignTransform implements Transform {
         if (drained) {
             return 0;
         }
+        if (!retryRefused()) {
+            return 0;   // backpressure: an output queue refuses (quota); nothing more is read until it takes
+        }
         boolean ending = endOfInput;   // read first: what is read after this is all there is
         int work = 0;
         boolean allAtEnd = true;
@@ -290,7 +293,7 @@ public final class AlignTransform implements Transform {
     }
 
     private boolean flushAndCommit() {
-        if (!sets.flush() || !events.flush()) {
+        if (!refused.isEmpty() || !sets.flush() || !events.flush()) {
             return false;
         }
         refReader.commit();
@@ -466,14 +469,32 @@ public final class AlignTransform implements Transform {
         for (int i = 0; i < n; i++) {
             bytes[i] = (byte) json.charAt(i);
         }
-        // a queue over its disk quota refuses: retry briefly, then count it as lost rather than stall alignment
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (out.append(timeNs, noKey, 0, 0, payload, 0, n)) {
-                return;
-            }
-            Thread.onSpinWait();
+        // a queue over its disk quota (reject-new) refuses: keep the set, in order, and read no more input until
+        // it is taken (the refusal is counted by the queue); checkpoints do not move past sets not yet written
+        if (refused.isEmpty() && out.append(timeNs, noKey, 0, 0, payload, 0, n)) {
+            return;
         }
-        out.stats().onBadInput("align-output-refused");
+        refused.add(new RefusedOutput(out, timeNs, java.util.Arrays.copyOf(bytes, n)));
+    }
+
+    /** An output record its queue refused; allocated only then (a quota reached), never per record. */
+    private record RefusedOutput(DerivedStream out, long timeNs, byte[] payload) {
+    }
+
+    private final java.util.ArrayDeque<RefusedOutput> refused = new java.util.ArrayDeque<>();
+    private final UnsafeBuffer refusedPayload = new UnsafeBuffer(new byte[0]);
+
+    /** Offers refused outputs again, oldest first; true once none is left. */
+    private boolean retryRefused() {
+        while (!refused.isEmpty()) {
+            RefusedOutput r = refused.peek();
+            refusedPayload.wrap(r.payload());
+            if (!r.out().append(r.timeNs(), noKey, 0, 0, refusedPayload, 0, r.payload().length)) {
+                return false;
+            }
+            refused.poll();
+        }
+        return true;
     }
 
     @Override
