@@ -270,7 +270,7 @@ public final class ChronicleRecordSink implements RecordSink {
      * it would nest in that one. Roll back what can be, and start the next block on a new appender.
      */
     private void discardAppender(DocumentContext dc) {
-        if (dc != null) {
+        if (dc != null && dc.isOpen()) {   // a close that failed part way has marked it closed: closing again only warns
             try {
                 dc.rollbackOnClose();
                 dc.close();
