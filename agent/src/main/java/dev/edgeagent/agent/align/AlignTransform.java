@@ -177,8 +177,10 @@ public final class AlignTransform implements Transform {
             if (!names.isEmpty()) {
                 extractors[m] = context.signals(mc.stream());
                 if (extractors[m] == null) {
-                    throw new IllegalArgumentException("agent.alignment.groups: member " + mc.stream()
-                            + " has signals " + names + " but its format carries no numeric signals");
+                    throw new dev.edgeagent.agent.config.ConfigException("agent.yaml", List.of("agent.alignment.groups["
+                            + "id=" + groupId + "].members[" + m + "].signals = \"" + names + "\": expected no signals:"
+                            + " stream " + mc.stream() + " (" + context.format(mc.stream()) + ") carries no numeric"
+                            + " signals (they come from CAN with a DBC, IMU, GNSS and MQTT JSON); use mode nearest"));
                 }
             }
             final int member = m;

@@ -73,4 +73,22 @@ class AlignmentConfigTest {
         assertTrue(p.contains("agent.alignment.groups[1].id = \"front\": expected a group id used only once"), p.toString());
         assertEquals(9, p.size(), p.toString());
     }
+
+    /** Signals to interpolate from a stream that has none (synthetic payloads) are refused when the pipeline is built. */
+    @Test
+    void signalsOfAStreamWithoutSignalsAreRefusedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        LoadedConfig config = AgentConfigLoader.parse("agent.yaml", STREAMS.replace("device-id: d1",
+                "device-id: d1\n  data-dir: " + dir) + """
+                  alignment:
+                    groups:
+                      - id: front
+                        reference: cam
+                        members: [{stream: imu, tolerance: 5ms, mode: interpolate, signals: [gyro.x]}]
+                """, Map.of());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> dev.edgeagent.agent.pipeline.Pipeline.create(config, "test", true).close());
+        assertEquals(List.of("agent.alignment.groups[id=front].members[0].signals = \"[gyro.x]\": expected no signals:"
+                + " stream imu (SYNTHETIC) carries no numeric signals (they come from CAN with a DBC, IMU, GNSS and"
+                + " MQTT JSON); use mode nearest"), e.problems());
+    }
 }
