@@ -60,8 +60,11 @@ class AlignPipelineTest {
                 """.formatted(dir, IndependentCaptures.sample("euroc/cam0"), IndependentCaptures.sample("euroc/imu0/data.csv"),
                 IndependentCaptures.sample("gnss/gpsd_ublox-neo-m9n-nmea.log"), dir), Map.of());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // Micrometer's function counters hold their objects weakly: keep the transforms until the metrics are read
+        List<Object> keepForMetrics = new java.util.ArrayList<>();
         try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
             AgentMetrics metrics = new AgentMetrics(registry, pipeline);
+            keepForMetrics.addAll(pipeline.transforms());
             pipeline.start();
             OnceReport report = pipeline.runOnce(Duration.ofSeconds(60));
             assertTrue(report.ok(), report.render());
@@ -96,6 +99,7 @@ class AlignPipelineTest {
         assertNotNull(registry.get("edgeagent.clock.offset").tag("stream", "imu").gauge());
         // a misspelt signal name is said and counted, not silently missing
         assertEquals(5, registry.get("edgeagent.align.missing").tag("group", "typo").functionCounter().count());
+        assertEquals(2, keepForMetrics.size());   // (and reachable up to here)
         assertEquals(1, registry.get("edgeagent.input.errors").tag("stream", "imu").tag("kind", "align-unknown-signals")
                 .functionCounter().count());
         // --once replays faster than real time: no clock model is kept, log times are receive times and say so

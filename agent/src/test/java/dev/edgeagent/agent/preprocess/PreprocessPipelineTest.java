@@ -41,10 +41,14 @@ class PreprocessPipelineTest {
     @TempDir
     Path dir;
 
+    /** Micrometer's function counters hold their objects weakly: keep the transforms until the metrics are read. */
+    private final List<Object> keepForMetrics = new ArrayList<>();
+
     private UploadedBatches run(String yaml, SimpleMeterRegistry registry) throws Exception {
         LoadedConfig config = AgentConfigLoader.parse("preprocess.yaml", yaml, Map.of());
         try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
             new AgentMetrics(registry, pipeline);
+            keepForMetrics.addAll(pipeline.transforms());
             pipeline.start();
             OnceReport report = pipeline.runOnce(Duration.ofSeconds(120));
             assertTrue(report.ok(), report.render());
