@@ -400,7 +400,26 @@ public final class ClockModel {
         return toAgentTime(sensorNs) - sensorNs;
     }
 
+    /**
+     * The mapping as of the last bin close, for other threads (trigger windows cut on aligned time): sensor time
+     * to agent time, or null while nothing is known. Immutable; replaced ten times a second at most.
+     */
+    public record Mapping(long origin, long lineX, long lineD, double slope) {
+        public long toAgentTime(long sensorNs) {
+            long x = sensorNs - origin;
+            return sensorNs + lineD + Math.round(slope * (double) (x - lineX));
+        }
+    }
+
+    private volatile Mapping pubMapping;
+
+    /** See {@link Mapping}; any thread. */
+    public Mapping publishedMapping() {
+        return pubMapping;
+    }
+
     private void publish() {
+        pubMapping = hasLine ? new Mapping(origin, lineX, lineD, slope) : null;
         if (lastSensor != Long.MIN_VALUE) {
             pubOffsetSeconds = offsetNsAt(lastSensor) / 1e9;
         }

@@ -74,6 +74,20 @@ public final class StreamClock {
         return model.toAgentTime(r.sensorTimeNs());
     }
 
+    /**
+     * The record's aligned time from the mapping published at the model's last bin close: any thread, changes no
+     * state (trigger windows use it). A record without a sensor clock has its receive time; a replay faster than
+     * real time keeps its own time ({@link RecordView#timeNs()}, as its batches do not model it); while the
+     * model knows nothing yet (start, a jump) the receive time stands in, as in {@link #alignedTime}.
+     */
+    public long alignedTimeSnapshot(RecordView r) {
+        if (fasterThanRealTime && r.hasSensorTime()) {
+            return r.timeNs();
+        }
+        ClockModel.Mapping m = r.hasSensorTime() ? model.publishedMapping() : null;
+        return m == null ? timeBase.fromReceive(r.receiveWallNs()) : m.toAgentTime(r.sensorTimeNs());
+    }
+
     /** Records whose aligned time fell back to the receive time (suspect clock). */
     public long suspectRecords() {
         return suspectRecords;

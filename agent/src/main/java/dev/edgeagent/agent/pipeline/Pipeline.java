@@ -205,6 +205,12 @@ public final class Pipeline implements AutoCloseable {
         }
 
         @Override
+        public java.util.function.ToLongFunction<dev.edgeagent.agent.capture.RecordView> alignedTime(String id) {
+            dev.edgeagent.agent.align.StreamClock c = configured(id).batcher().clock();
+            return c == null ? dev.edgeagent.agent.capture.RecordView::timeNs : c::alignedTimeSnapshot;
+        }
+
+        @Override
         public SignalExtractor signals(String id) {
             StreamRuntime s = configured(id);
             return SignalExtractors.create(s.config(), s.format(), s.stats());

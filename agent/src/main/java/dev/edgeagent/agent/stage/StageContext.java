@@ -71,4 +71,12 @@ public interface StageContext {
      * no decoding; the record key becomes the channel suffix as for captured streams.
      */
     DerivedStream rawDerivedStream(String id, Modality modality, Tier tier, List<String> tags, PayloadFormat format);
+
+    /**
+     * A configured stream's records on the agent's time base (their MCAP log time): safe from any thread. Streams
+     * whose clock is not modelled give {@link dev.edgeagent.agent.capture.RecordView#timeNs()}.
+     */
+    default java.util.function.ToLongFunction<dev.edgeagent.agent.capture.RecordView> alignedTime(String streamId) {
+        return dev.edgeagent.agent.capture.RecordView::timeNs;
+    }
 }

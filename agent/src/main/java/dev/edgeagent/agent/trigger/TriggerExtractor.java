@@ -32,7 +32,8 @@ import java.util.Map;
 /**
  * Cuts one trigger's window out of the capture queues into one MCAP and seals it in the outbox under the trigger
  * pseudo-stream, the way the batchers seal: object written and fsynced, renamed in; manifest last. Each queue is
- * read with a fresh, unnamed tailer (no checkpoint moves). Every record whose {@link RecordView#timeNs()} lies in
+ * read with a fresh, unnamed tailer (no checkpoint moves). Every record whose aligned time (its time on the agent's
+ * time base, {@code StageContext.alignedTime}; {@link RecordView#timeNs()} where the clock is not modelled) lies in
  * [from, to] (both included) and is not purged goes in, raw, on channel /STREAM[/KEY]; the trigger is the MCAP
  * metadata record "trigger". Runs on the trigger transform's thread (Chronicle tailers are per thread).
  */
@@ -41,7 +42,9 @@ final class TriggerExtractor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the extractor needs of each configured stream. */
-    record Source(String id, String modality, PayloadFormat format, CaptureQueue queue) {
+    /** @param aligned a record's time on the agent's time base (the window is cut on it; it is the MCAP log time) */
+    record Source(String id, String modality, PayloadFormat format, CaptureQueue queue,
+                  java.util.function.ToLongFunction<RecordView> aligned) {
     }
 
     private final Path dataDir;
@@ -112,8 +115,8 @@ final class TriggerExtractor {
                                 }
                                 view.block(dc.wire().bytes());
                                 while (view.next()) {
-                                    long t = view.timeNs();
-                                    if (t < r.fromNs() || t > r.toNs() || purges.purged(s.id(), t)) {
+                                    long t = s.aligned().applyAsLong(view);
+                                    if (t < r.fromNs() || t > r.toNs() || purges.purged(s.id(), view.timeNs())) {
                                         continue;
                                     }
                                     byte[] k = new byte[view.key().capacity()];
@@ -126,7 +129,8 @@ final class TriggerExtractor {
                                                 Map.of("stream", s.id(), "key", key, "modality", s.modality()));
                                         channels.put(key, channel);
                                     }
-                                    mcap.writeMessage(channel, view.sequence(), view.receiveWallNs(), t,
+                                    // as in batches: log time the aligned time, publish time the sensor's own
+                                    mcap.writeMessage(channel, view.sequence(), t, view.timeNs(),
                                             view.payload(), 0, view.payload().capacity());
                                     n++;
                                     rawBytes += view.payload().capacity();

@@ -70,25 +70,33 @@ public final class TriggerTransform implements Transform {
         long lastRecordMonoNs = System.nanoTime();
         long recordTimeNs;
 
-        Input(String id, QueueReader reader, SignalExtractor signals) {
+        /** The record's time on the agent's time base: windows are cut across streams on one clock. */
+        final java.util.function.ToLongFunction<RecordView> aligned;
+        /** aligned - own time of the record being read: moves its signals' times onto the agent's time base */
+        long toAligned;
+
+        Input(String id, QueueReader reader, SignalExtractor signals, java.util.function.ToLongFunction<RecordView> aligned) {
             this.id = id;
             this.reader = reader;
             this.signals = signals;
+            this.aligned = aligned;
         }
 
         @Override
         public void onRecord(RecordView r) {
-            long t = r.timeNs();
+            long t = aligned.applyAsLong(r);
             if (t > maxTimeNs) {
                 maxTimeNs = t;
             }
             if (signals != null && !rules.isEmpty()) {
                 recordTimeNs = t;
+                toAligned = t - r.timeNs();
                 signals.extract(r, this::onSignal);
             }
         }
 
-        private void onSignal(int signal, double value, long timeNs) {
+        private void onSignal(int signal, double value, long ownTimeNs) {
+            long timeNs = ownTimeNs + toAligned;
             for (TriggerRule rule : rules) {
                 if (!rule.resolved()) {
                     // names register on first sight (MQTT JSON fields): the value being passed is already named
@@ -128,7 +136,8 @@ public final class TriggerTransform implements Transform {
         List<TriggerExtractor.Source> sources = new ArrayList<>();
         for (String id : context.streamIds()) {
             boolean watched = rules.stream().anyMatch(r -> r.stream().equals(id));
-            Input in = new Input(id, new QueueReader(context.queue(id), "trigger"), watched ? context.signals(id) : null);
+            Input in = new Input(id, new QueueReader(context.queue(id), "trigger"), watched ? context.signals(id) : null,
+                    context.alignedTime(id));
             for (AgentConfig.TriggerRuleConfig r : rules) {
                 if (r.stream().equals(id)) {
                     if (in.signals == null) {
@@ -140,7 +149,8 @@ public final class TriggerTransform implements Transform {
                 }
             }
             inputs.add(in);
-            sources.add(new TriggerExtractor.Source(id, context.modality(id).name(), context.format(id), context.queue(id)));
+            sources.add(new TriggerExtractor.Source(id, context.modality(id).name(), context.format(id), context.queue(id),
+                    context.alignedTime(id)));
         }
         this.extractor = new TriggerExtractor(context.dataDir(), streamId, config.deviceId(), context.agentVersion(),
                 context.configHash(), sources);

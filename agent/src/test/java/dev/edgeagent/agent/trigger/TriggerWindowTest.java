@@ -76,6 +76,9 @@ class TriggerWindowTest {
                           modality: can
                           source: {type: replay, file: %s, timing: max}
                           decode: {dbc: %s}
+                        - id: imu
+                          modality: imu
+                          source: {type: replay, file: %s, columns: euroc}
                       batching: {max-duration: 1s}
                       upload: {target: "file:%s/upload"}
                       triggers:
@@ -84,7 +87,8 @@ class TriggerWindowTest {
                         rules:
                           - {id: fast, stream: can0, signal: ENGINE_DATA.XMISSION_SPEED, above: 5, max-rate: 1/h}
                           - {id: event, stream: events, signal: "vehicle/events:severity", above: 2, debounce: 0s}
-                    """.formatted(dir, broker.uri(), CAN_LOG, dbc, dir), Map.of());
+                    """.formatted(dir, broker.uri(), CAN_LOG, dbc,
+                    dev.edgeagent.agent.testing.IndependentCaptures.sample("euroc/imu0/data.csv"), dir), Map.of());
             List<String> streams = List.of("cam", "lidar", "events", "can0");
             try (Pipeline pipeline = Pipeline.create(config, "test", false)) {
                 pipeline.start();
@@ -140,8 +144,13 @@ class TriggerWindowTest {
                 Map<String, TreeSet<Long>> got = new HashMap<>();
                 for (McapMessage msg : reader.messages()) {
                     String stream = msg.channel().metadata().get("stream");
-                    long time = msg.message().publishTime();
+                    // the window is cut on the agent's time base: the log time (the publish time is the sensor's own)
+                    long time = msg.message().logTime();
                     assertTrue(time >= from && time <= to, stream + " record at " + time + " outside [" + from + ", " + to + "]");
+                    if (stream.equals("imu")) {
+                        assertTrue(msg.message().publishTime() < from - 365L * 86_400_000_000_000L,
+                                "the IMU's own clock is the 2014 recording's: " + msg.message().publishTime());
+                    }
                     assertTrue(got.computeIfAbsent(stream, k -> new TreeSet<>()).add(msg.message().sequence() & 0xffffffffL),
                             "each record once");
                 }
@@ -155,6 +164,11 @@ class TriggerWindowTest {
                     }
                     assertEquals(expected, got.getOrDefault(s, new TreeSet<>()), "stream " + s + " in trigger " + meta.get("rule"));
                     counts.put(s, (long) expected.size());
+                }
+                TreeSet<Long> imu = got.getOrDefault("imu", new TreeSet<>());
+                counts.put("imu", (long) imu.size());
+                if (!imu.isEmpty()) {
+                    assertEquals(imu.last() - imu.first() + 1, imu.size(), "the IMU's records in the window are contiguous");
                 }
                 assertEquals(counts.values().stream().mapToLong(Long::longValue).sum(), manifest.get("recordCount").asLong());
                 perRule.put(meta.get("rule"), counts);
@@ -170,6 +184,9 @@ class TriggerWindowTest {
             assertTrue(event.get("cam") >= 60 && event.get("lidar") >= 400 && event.get("events") >= 3,
                     "the event window holds the aligned streams: " + event);
             assertEquals(0L, event.get("can0"), "the CAN log's time is years before the event");
+            // the EuRoC IMU replays at its own pace with its 2014 clock: its clock model maps it onto the agent's time
+            // base, so the 2.5 s window holds about 2.5 s of its 200 Hz samples (none on its own clock would)
+            assertTrue(event.get("imu") >= 350 && event.get("imu") <= 650, "IMU samples in the event window: " + event);
             Map<String, Long> fast = perRule.get("fast");
             assertTrue(fast.get("can0") > 100, "CAN frames around the CAN trigger: " + fast);
             assertEquals(0L, fast.get("cam"));
