@@ -21,6 +21,12 @@ import io.micrometer.core.instrument.Tags;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.UnsafeBuffer;
+import dev.edgeagent.protocols.lidar.SweepAssembler;
+import dev.edgeagent.protocols.lidar.SweepListener;
+import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
+import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
+import dev.edgeagent.protocols.lidar.velodyne.VelodyneSweepAssembler;
+import dev.edgeagent.protocols.source.BadInputListener;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +149,7 @@ public final class AlignTransform implements Transform {
         this.audit = context.audit();
         this.clockSettings = clockSettings(context.config());
         this.timeBase = new AgentTimeBase(context.config().alignment().timeBase(), context.clock());
+        this.sweeps = sweepAssembler(context, referenceId, (info, points) -> sweepDone = true);
         int n = memberConfigs.size();
         this.quality = new QualityMonitor(n, config.skewThreshold().toNanos(), config.maxMissing().toNanos(), this::onQuality);
         this.missingCount = new AtomicLongArray(n);
@@ -306,8 +313,60 @@ public final class AlignTransform implements Transform {
     }
 
     private void onReference(RecordView r) {
-        group.reference(r.sensorTimeNs(), r.hasSensorTime(), timeBase.fromReceive(r.receiveWallNs()), r.sequence());
+        if (sweeps == null) {
+            group.reference(r.sensorTimeNs(), r.hasSensorTime(), timeBase.fromReceive(r.receiveWallNs()), r.sequence());
+            return;
+        }
+        // a LiDAR reference is the sweep, not the packet: one set per sweep, at the time of its first packet
+        if (sweepFirstSeq < 0) {
+            startSweep(r);
+        }
+        sweepDone = false;
+        sweeps.accept(r.payload(), 0, r.payload().capacity(), r.timeNs(), SweepAssembler.ANY_PORT);
+        if (sweepDone) {
+            group.reference(sweepFirstSensor, sweepFirstHasSensor, sweepFirstReceive, sweepFirstSeq);
+            if (sweeps instanceof VelodyneSweepAssembler) {
+                startSweep(r);   // the packet across the azimuth wrap holds the next sweep's first firings too
+            } else {
+                sweepFirstSeq = -1;   // Ouster: the frame's last packet completed it; the next packet starts the next
+            }
+        }
     }
+
+    private void startSweep(RecordView r) {
+        sweepFirstSensor = r.sensorTimeNs();
+        sweepFirstHasSensor = r.hasSensorTime();
+        sweepFirstReceive = timeBase.fromReceive(r.receiveWallNs());
+        sweepFirstSeq = r.sequence();
+    }
+
+    /** LiDAR packet streams as reference: the sweep assembler of the stream's sensor (as its decoder makes it). */
+    private static SweepAssembler sweepAssembler(StageContext context, String streamId, SweepListener listener) {
+        if (context.modality(streamId) != dev.edgeagent.agent.config.Modality.lidar
+                || context.format(streamId) != dev.edgeagent.agent.batch.PayloadFormat.UDP_PAYLOAD) {
+            return null;
+        }
+        for (AgentConfig.StreamConfig sc : context.config().streams()) {
+            if (sc.id().equals(streamId) && sc.decode().sensorMetadata().isPresent()) {
+                java.nio.file.Path meta = sc.decode().sensorMetadata().get();
+                try {
+                    return new OusterSweepAssembler(OusterMetadata.read(meta), listener, BadInputListener.IGNORE);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new dev.edgeagent.agent.config.ConfigException("agent.yaml", List.of("stream " + streamId
+                            + ": decode.sensor-metadata = \"" + meta + "\": expected an Ouster sensor metadata JSON ("
+                            + e.getMessage() + ")"));
+                }
+            }
+        }
+        return new VelodyneSweepAssembler(listener, BadInputListener.IGNORE);
+    }
+
+    private final SweepAssembler sweeps;
+    private boolean sweepDone;
+    private long sweepFirstSensor;
+    private boolean sweepFirstHasSensor;
+    private long sweepFirstReceive;
+    private long sweepFirstSeq = -1;
 
     private void onMember(int m, RecordView r) {
         double[] v = NO_VALUES;

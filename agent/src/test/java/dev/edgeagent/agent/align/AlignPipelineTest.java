@@ -107,4 +107,98 @@ class AlignPipelineTest {
         assertTrue(uploaded.manifests.stream().filter(x -> x.streamId().equals("imu"))
                 .allMatch(x -> x.alignment().clock().equals("receive")));
     }
+
+    /**
+     * A LiDAR reference is the sweep, not the packet: the Ouster capture's frames 1795-1797 (64 packets each, each
+     * complete with its last packet) give one set per sweep, at its first packet.
+     */
+    @Test
+    void aLidarReferenceGivesOneSetPerSweep() throws Exception {
+        LoadedConfig config = AgentConfigLoader.parse("align-lidar.yaml", """
+                agent:
+                  device-id: d1
+                  data-dir: %s/data
+                  streams:
+                    - id: ouster
+                      modality: lidar
+                      source: {type: replay, file: %s, ports: [7502]}
+                      decode: {sensor-metadata: %s}
+                    - {id: imu, modality: imu, source: {type: replay, file: %s, columns: euroc}}
+                  alignment:
+                    groups:
+                      - id: sweep
+                        reference: ouster
+                        clock: sensor
+                        members:
+                          - {stream: imu, tolerance: 5ms}
+                  upload: {target: "file:%s/upload"}
+                """.formatted(dir, IndependentCaptures.sample("lidar/ouster_OS-1-128_v2.3.0_1024x10_lb_n3.pcap"),
+                IndependentCaptures.sample("lidar/ouster_OS-1-128_v2.3.0_1024x10_lb_n3.pcap").getParent().getParent().getParent().resolve("config/sensors/ouster_OS-1-128_v2.3.0_1024x10.json"),
+                IndependentCaptures.sample("euroc/imu0/data.csv"), dir), Map.of());
+        try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
+            pipeline.start();
+            OnceReport report = pipeline.runOnce(Duration.ofSeconds(60));
+            assertTrue(report.ok(), report.render());
+        }
+        UploadedBatches uploaded = UploadedBatches.read(dir.resolve("upload"));
+        assertEquals(192, uploaded.stream("ouster").size());
+        List<UploadedBatches.Message> sets = uploaded.stream("align-sweep");
+        assertEquals(3, sets.size(), "one set per completed sweep, not one per packet: " + sets.stream().map(m -> new String(m.payload())).toList());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(sets.get(0).payload());
+        JsonNode second = json.readTree(sets.get(1).payload());
+        assertEquals(0, first.path("ref").path("seq").asLong(), first.toString());
+        assertEquals(64, second.path("ref").path("seq").asLong(), second.toString());
+        assertEquals(uploaded.stream("ouster").get(64).publishTime(), second.path("ref").path("sensorTime").asLong());
+        assertEquals(128, json.readTree(sets.get(2).payload()).path("ref").path("seq").asLong());
+        // the IMU (2014) is nowhere near the LiDAR capture's time: missing, never a stale sample
+        assertEquals("missing", first.path("members").get(0).path("status").asText(), first.toString());
+    }
+
+    /** Velodyne: a sweep ends at the azimuth wrap; the packet across it starts the next sweep. */
+    @Test
+    void aVelodyneReferenceGivesOneSetPerAzimuthWrap() throws Exception {
+        java.nio.file.Path pcap = IndependentCaptures.sample("lidar/velodyne_vlp16.pcap");
+        // independently: the first azimuth of each data packet (block 0: flag 0xFFEE, then azimuth u16 LE)
+        List<byte[]> packets = IndependentCaptures.udpPayloads(pcap, 2368);
+        List<Long> wraps = new java.util.ArrayList<>();
+        int previous = -1;
+        for (int i = 0; i < packets.size(); i++) {
+            int azimuth = (packets.get(i)[2] & 0xff) | (packets.get(i)[3] & 0xff) << 8;
+            if (previous >= 0 && azimuth < previous) {
+                wraps.add((long) i);
+            }
+            previous = azimuth;
+        }
+        assertFalse(wraps.isEmpty(), "the capture holds at least one full rotation");
+        LoadedConfig config = AgentConfigLoader.parse("align-vlp.yaml", """
+                agent:
+                  device-id: d1
+                  data-dir: %s/data
+                  streams:
+                    - {id: vlp, modality: lidar, source: {type: replay, file: %s, ports: [2368]}}
+                    - {id: imu, modality: imu, source: {type: replay, file: %s, columns: euroc}}
+                  alignment:
+                    groups:
+                      - {id: sweep, reference: vlp, clock: sensor, members: [{stream: imu, tolerance: 5ms}]}
+                  upload: {target: "file:%s/upload"}
+                """.formatted(dir, pcap, IndependentCaptures.sample("euroc/imu0/data.csv"), dir), Map.of());
+        try (Pipeline pipeline = Pipeline.create(config, "test", true)) {
+            pipeline.start();
+            OnceReport report = pipeline.runOnce(Duration.ofSeconds(60));
+            assertTrue(report.ok(), report.render());
+        }
+        UploadedBatches uploaded = UploadedBatches.read(dir.resolve("upload"));
+        assertEquals(packets.size(), uploaded.stream("vlp").size());
+        ObjectMapper json = new ObjectMapper();
+        List<Long> refs = new java.util.ArrayList<>();
+        for (UploadedBatches.Message m : uploaded.stream("align-sweep")) {
+            refs.add(json.readTree(m.payload()).path("ref").path("seq").asLong());
+        }
+        // the sweep before the first wrap starts at packet 0; each later one at the packet across a wrap
+        List<Long> expected = new java.util.ArrayList<>();
+        expected.add(0L);
+        expected.addAll(wraps.subList(0, wraps.size() - 1));
+        assertEquals(expected, refs, "sets at the sweeps' first packets; wraps at " + wraps);
+    }
 }
