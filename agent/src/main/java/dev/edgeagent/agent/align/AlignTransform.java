@@ -23,13 +23,10 @@ import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.UnsafeBuffer;
 import dev.edgeagent.protocols.lidar.SweepAssembler;
 import dev.edgeagent.protocols.lidar.SweepListener;
-import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
-import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
 import dev.edgeagent.protocols.lidar.velodyne.VelodyneSweepAssembler;
 import dev.edgeagent.protocols.source.BadInputListener;
 
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -347,18 +344,12 @@ public final class AlignTransform implements Transform {
             return null;
         }
         for (AgentConfig.StreamConfig sc : context.config().streams()) {
-            if (sc.id().equals(streamId) && sc.decode().sensorMetadata().isPresent()) {
-                java.nio.file.Path meta = sc.decode().sensorMetadata().get();
-                try {
-                    return new OusterSweepAssembler(OusterMetadata.read(meta), listener, BadInputListener.IGNORE);
-                } catch (java.io.IOException | RuntimeException e) {
-                    throw new dev.edgeagent.agent.config.ConfigException("agent.yaml", List.of("stream " + streamId
-                            + ": decode.sensor-metadata = \"" + meta + "\": expected an Ouster sensor metadata JSON ("
-                            + e.getMessage() + ")"));
-                }
+            if (sc.id().equals(streamId)) {
+                return dev.edgeagent.agent.decode.LidarAssemblers.forStream("stream " + streamId, sc)
+                        .apply(listener, BadInputListener.IGNORE);
             }
         }
-        return new VelodyneSweepAssembler(listener, BadInputListener.IGNORE);
+        return null;
     }
 
     private final SweepAssembler sweeps;

@@ -7,13 +7,10 @@ import dev.edgeagent.agent.config.ConfigException;
 import dev.edgeagent.agent.config.Modality;
 import dev.edgeagent.agent.decode.GnssFixDecoder;
 import dev.edgeagent.agent.decode.ImuSampleDecoder;
+import dev.edgeagent.agent.decode.LidarAssemblers;
 import dev.edgeagent.agent.decode.LidarPointCloudDecoder;
 import dev.edgeagent.agent.decode.VideoKeyframeDecoder;
-import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
-import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
-import dev.edgeagent.protocols.lidar.velodyne.VelodyneSweepAssembler;
 import dev.edgeagent.protocols.source.BadInputListener;
-import java.util.Optional;
 import dev.edgeagent.agent.decode.CameraEncodings;
 import dev.edgeagent.agent.decode.CanSignalDecoder;
 import dev.edgeagent.agent.decode.PrimaryEncoding;
@@ -62,18 +59,7 @@ final class Decoders {
     /** Ouster when the stream names its metadata JSON, Velodyne (model told from the packets) otherwise. */
     private static RecordDecoder lidar(String key, StreamConfig stream, StreamStats stats) {
         BadInputListener bad = new BadInputLog(stats, "LiDAR packets of stream " + stream.id());
-        Optional<Path> metadata = stream.decode().sensorMetadata();
-        if (metadata.isPresent()) {
-            OusterMetadata meta;
-            try {
-                meta = OusterMetadata.read(metadata.get());
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException("agent.yaml", List.of(key + ".decode.sensor-metadata = \"" + metadata.get()
-                        + "\": expected an Ouster sensor metadata JSON (" + e.getMessage() + ")"));
-            }
-            return new LidarPointCloudDecoder(stream.id(), bad, (sweeps, b) -> new OusterSweepAssembler(meta, sweeps, b));
-        }
-        return new LidarPointCloudDecoder(stream.id(), bad, VelodyneSweepAssembler::new);
+        return new LidarPointCloudDecoder(stream.id(), bad, LidarAssemblers.forStream(key, stream));
     }
 
     private static RecordDecoder can(String key, StreamConfig stream, Path dbc) {

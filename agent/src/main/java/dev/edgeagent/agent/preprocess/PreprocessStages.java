@@ -1,5 +1,6 @@
 package dev.edgeagent.agent.preprocess;
 
+import dev.edgeagent.agent.decode.LidarAssemblers;
 import dev.edgeagent.agent.batch.PayloadFormat;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.config.ConfigException;
@@ -9,17 +10,12 @@ import dev.edgeagent.agent.decode.DerivedSchema;
 import dev.edgeagent.agent.decode.foxglove.FoxgloveSchemas;
 import dev.edgeagent.agent.preprocess.window.WindowAggregator;
 import dev.edgeagent.agent.signal.SignalExtractor;
-import dev.edgeagent.agent.signal.SignalExtractors;
-import dev.edgeagent.agent.stage.DerivedStream;
 import dev.edgeagent.agent.stage.QueueReader;
 import dev.edgeagent.agent.stage.StageContext;
 import dev.edgeagent.agent.stage.Transform;
 import dev.edgeagent.agent.stage.TransformFactory;
 import dev.edgeagent.protocols.lidar.SweepAssembler;
 import dev.edgeagent.protocols.lidar.SweepListener;
-import dev.edgeagent.protocols.lidar.ouster.OusterMetadata;
-import dev.edgeagent.protocols.lidar.ouster.OusterSweepAssembler;
-import dev.edgeagent.protocols.lidar.velodyne.VelodyneSweepAssembler;
 import dev.edgeagent.protocols.source.BadInputListener;
 
 import java.io.IOException;
@@ -136,18 +132,14 @@ public final class PreprocessStages implements TransformFactory {
     }
 
     private static Function<SweepListener, SweepAssembler> assemblers(String key, StreamConfig sc, List<String> problems) {
-        if (sc.decode().sensorMetadata().isPresent()) {
-            try {
-                OusterMetadata meta = OusterMetadata.read(sc.decode().sensorMetadata().get());
-                return l -> new OusterSweepAssembler(meta, l, BadInputListener.IGNORE);
-            } catch (IOException | RuntimeException e) {
-                problems.add(key + ": decode.sensor-metadata = \"" + sc.decode().sensorMetadata().get()
-                        + "\": expected an Ouster sensor metadata JSON (" + e.getMessage() + ")");
-                return null;
-            }
+        try {
+            var make = LidarAssemblers.forStream(key, sc);
+            // bad packets are counted by the batcher's decoder already
+            return l -> make.apply(l, BadInputListener.IGNORE);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
         }
-        // bad packets are counted by the batcher's decoder already
-        return l -> new VelodyneSweepAssembler(l, BadInputListener.IGNORE);
     }
 
     /** The window specifications of a features list (validated by {@link PreprocessValidator}). */
