@@ -185,6 +185,13 @@ public interface AgentConfig {
         @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize chunkBytes();
+
+        /**
+         * Capture first: the batchers, transforms and uploader run at this nice value (Linux, per thread), so a
+         * saturated CPU goes to the sources before the work that only drains queues. 0 keeps one priority.
+         */
+        @WithDefault("10")
+        int backgroundNice();
     }
 
     interface BatchingConfig {

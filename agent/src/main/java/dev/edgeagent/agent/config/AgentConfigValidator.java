@@ -65,6 +65,9 @@ public final class AgentConfigValidator {
         if (b.threads() < 1) {
             problem("agent.batching.threads", b.threads(), "1 or more");
         }
+        if (c.capture().backgroundNice() < 0 || c.capture().backgroundNice() > 19) {
+            problem("agent.capture.background-nice", c.capture().backgroundNice(), "0 (off) to 19");
+        }
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
         checkTiers(c.upload(), c.storage());

@@ -288,6 +288,7 @@ public final class Pipeline implements AutoCloseable {
 
     public void start() {
         ErrorHandler errors = this::onAgentError;
+        int nice = config.capture().backgroundNice();
         // batchers and uploader first, so that a source's first records find everything running
         int threads = Math.min(config.batching().threads(), Math.max(1, streams.size()));
         List<List<Agent>> groups = new ArrayList<>();
@@ -302,17 +303,20 @@ public final class Pipeline implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             if (!groups.get(i).isEmpty()) {
                 Agent agent = groups.get(i).size() == 1 ? groups.get(i).get(0) : new CompositeAgent(groups.get(i));
-                batcherRunners.add(startOnThread(new SleepingMillisIdleStrategy(5), errors, agent, "batcher-" + i));
+                batcherRunners.add(startOnThread(new SleepingMillisIdleStrategy(5), errors,
+                        BackgroundPriority.wrap(agent, nice), "batcher-" + i));
                 track("batcher-" + i, batcherRunners.get(batcherRunners.size() - 1));
             }
         }
         if (!transforms.isEmpty()) {
             // one thread for all transforms: they are light next to capture and batching
             Agent agent = transforms.size() == 1 ? transforms.get(0) : new CompositeAgent(new ArrayList<Agent>(transforms));
-            transformRunners.add(startOnThread(new SleepingMillisIdleStrategy(2), errors, agent, "transform-0"));
+            transformRunners.add(startOnThread(new SleepingMillisIdleStrategy(2), errors,
+                    BackgroundPriority.wrap(agent, nice), "transform-0"));
             track("transform-0", transformRunners.get(0));
         }
-        uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors, uploader, "uploader");
+        uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
+                BackgroundPriority.wrap(uploader, nice), "uploader");
         track("uploader", uploaderRunner);
         link.start();
         storage.start();
