@@ -70,7 +70,9 @@ final class AuditShipper {
         }
         Pending p = pending;
         byte[] bytes = read(p.from(), p.to());
-        Files.write(chunkFile, bytes);
+        // a new file each time, never rewritten in place: a file target may have hard-linked the last one
+        Files.deleteIfExists(chunkFile);
+        Files.write(chunkFile, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
         target.put(p.key(deviceId), chunkFile, bytes.length, Checksums.sha256Hex(chunkFile, bytes.length),
                 "application/x-ndjson");
         offset = p.to();
