@@ -50,7 +50,8 @@ final class AgentRun {
      */
     record Outcome(Spec spec, int exitCode, JsonNode report, Verifier.Summary uploaded, Map<String, Long> expected,
                    long mqttPublished, double startupCpuSeconds, double cpuSecondsAtEnd, List<double[]> cpuSamples,
-                   Map<String, Long> peakMemoryBytes, String logTail, double wallSeconds) {
+                   Map<String, Long> peakMemoryBytes, String logTail, double wallSeconds, double publishSeconds,
+                   long leftInBroker) {
     }
 
     private AgentRun() {
@@ -80,6 +81,7 @@ final class AgentRun {
         Map<String, Long> memory = new LinkedHashMap<>();
         double startupCpu = -1;
         long published = 0;
+        double publishSeconds = -1;
         MqttPublishing publishing = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(spec.timeoutSeconds());
         try {
@@ -106,8 +108,12 @@ final class AgentRun {
         } finally {
             if (publishing != null) {
                 published = publishing.stop();
+                publishSeconds = publishing.seconds();
             }
         }
+        // what the agent had not taken when it ended is still queued in its broker session: a backlog, not a
+        // loss, but it shows the agent fell behind the publisher
+        long leftInBroker = spec.mqtt() == null ? 0 : drainSession(brokerUri, DEVICE + "-" + spec.mqtt().streamId());
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpuAtEnd = samples.isEmpty() ? -1 : samples.get(samples.size() - 1)[1];
         Path reportFile = dir.resolve("report.json");
@@ -123,7 +129,35 @@ final class AgentRun {
         List<String> lines = Files.readAllLines(log);
         String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
         return new Outcome(spec, agent.exitValue(), report, uploaded, expected, published, startupCpu, cpuAtEnd,
-                samples, memory, tail, wall);
+                samples, memory, tail, wall, publishSeconds, leftInBroker);
+    }
+
+    /** Takes (and acknowledges) what the broker still holds for a persistent session; returns how many. */
+    private static long drainSession(String uri, String clientId) throws Exception {
+        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        MqttClient c = new MqttClient(uri, clientId, new MemoryPersistence());
+        c.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) { }
+            @Override public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) { }
+            @Override public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
+                count.incrementAndGet();
+                last.set(System.nanoTime());
+            }
+            @Override public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) { }
+            @Override public void connectComplete(boolean reconnect, String serverURI) { }
+            @Override public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) { }
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(0L);
+        c.connect(o);
+        while (System.nanoTime() - last.get() < TimeUnit.MILLISECONDS.toNanos(1500)) {
+            Thread.sleep(100);
+        }
+        c.disconnect();
+        c.close();
+        return count.get();
     }
 
     private static String yaml(Spec spec, Path dir, String brokerUri) {
@@ -181,6 +215,7 @@ final class AgentRun {
         private final Mqtt spec;
         private final Thread thread;
         private volatile long published;
+        private volatile double seconds = -1;
         private volatile Exception failure;
 
         private MqttPublishing(MqttTestPublisher publisher, Mqtt spec) {
@@ -213,9 +248,15 @@ final class AgentRun {
                     published = i + 1;
                 }
                 publisher.awaitAcked(java.time.Duration.ofSeconds(60));
+                seconds = (System.nanoTime() - t0) / 1e9;
             } catch (Exception e) {
                 failure = e;
             }
+        }
+
+        /** From the first publish to the broker's last PUBACK; -1 if it did not finish. */
+        double seconds() {
+            return seconds;
         }
 
         long stop() throws Exception {

@@ -22,13 +22,14 @@ import java.util.Map;
 public final class Harness {
 
     /** Command-line options. */
-    public record Options(boolean quick, boolean skipJmh, String only, Path work, Path out) {
+    public record Options(boolean quick, boolean skipJmh, String only, Path work, Path out, int[] factors) {
         public static Options parse(String[] args) {
             boolean quick = false;
             boolean skipJmh = false;
             String only = null;
             Path work = Path.of("var/bench");
             Path out = Path.of("bench-results");
+            int[] factors = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -36,11 +37,14 @@ public final class Harness {
                     case "--only" -> only = args[++i];
                     case "--work" -> work = Path.of(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
+                    case "--factors" -> factors = java.util.Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt).toArray();
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: bench/run [--quick] [--skip-jmh] [--only NAME] [--work DIR] [--out DIR]");
+                            + "; usage: bench/run [--quick] [--skip-jmh] [--only NAME] [--work DIR] [--out DIR]"
+                            + " [--factors 1,4]");
                 }
             }
-            return new Options(quick, skipJmh, only, work.toAbsolutePath(), out.toAbsolutePath());
+            return new Options(quick, skipJmh, only, work.toAbsolutePath(), out.toAbsolutePath(), factors);
         }
     }
 
@@ -159,7 +163,8 @@ public final class Harness {
         results.put("referenceVehicle", vehicle);
         if (selected("vehicle")) {
             try (MosquittoBroker broker = MosquittoBroker.started()) {
-                int[] factors = quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
+                int[] factors = options.factors() != null ? options.factors()
+                        : quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
                 double seconds = quick ? 4 : 15;
                 Integer firstLoss = null;
                 for (int f : factors) {
@@ -188,7 +193,8 @@ public final class Harness {
         results.put("referenceVehiclePreprocess", preprocessed);
         if (selected("vehicle-preprocess")) {
             try (MosquittoBroker broker = MosquittoBroker.started()) {
-                int[] factors = quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
+                int[] factors = options.factors() != null ? options.factors()
+                        : quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
                 double seconds = quick ? 4 : 15;
                 Integer firstLoss = null;
                 for (int f : factors) {
@@ -336,6 +342,10 @@ public final class Harness {
         w.put("duplicates", duplicates);
         w.put("streams", streams);
         w.put("wallSeconds", o.wallSeconds());
+        if (o.spec().mqtt() != null) {
+            w.put("mqttPublishSeconds", o.publishSeconds());
+            w.put("mqttLeftInBroker", o.leftInBroker());
+        }
         if ((lost > 0 || duplicates > 0 || o.exitCode() != 0) && mustBeLossless) {
             losses.add(o.spec().name() + ": " + lost + " records lost, " + duplicates + " duplicates, exit "
                     + o.exitCode());
@@ -343,7 +353,15 @@ public final class Harness {
         progress(String.format("  %s: %d records, capture %.0f MB/s, end-to-end %.0f MB/s, lost %d, p99 %s µs",
                 o.spec().name(), records, bytes / captureS / 1e6, bytes / e2eS / 1e6, lost,
                 Table.micros(w, "p99")));
-        Cli.deleteTree(options.work().resolve(o.spec().name()));
+        if (o.spec().mqtt() != null) {
+            progress(String.format("  MQTT: published in %.1f s; %d messages still queued for the agent in the broker"
+                    + " when it ended", o.publishSeconds(), o.leftInBroker()));
+        }
+        if (lost > 0 || o.exitCode() != 0) {
+            progress("  kept " + options.work().resolve(o.spec().name()) + " for inspection");
+        } else {
+            Cli.deleteTree(options.work().resolve(o.spec().name()));
+        }
         return w;
     }
 }
