@@ -15,13 +15,15 @@ final class LatencySampler {
     private volatile double[] secondsAtQuantile = new double[QUANTILES.length];
     private volatile double maxSeconds;
     private volatile long count;
+    private Histogram sampled;   // reused: the sampler runs on one timer thread
 
     LatencySampler(StreamStats stats) {
         this.stats = stats;
     }
 
     void sample() {
-        Histogram h = stats.sampleLatency();
+        Histogram h = stats.sampleLatencyInto(sampled);
+        sampled = h;
         double[] q = new double[QUANTILES.length];
         for (int i = 0; i < q.length; i++) {
             q[i] = h.getValueAtPercentile(QUANTILES[i] * 100) / 1e9;
