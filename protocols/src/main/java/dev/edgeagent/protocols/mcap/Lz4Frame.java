@@ -37,6 +37,13 @@ final class Lz4Frame implements AutoCloseable {
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
     private static final byte HEADER_CHECKSUM = (byte) (XXH.hash(new byte[] {(byte) FLG, (byte) BD}, 0, 2, 0) >>> 8);
 
+    /**
+     * The output buffer is per thread, not per frame encoder: an agent runs dozens of MCAP writers (one per
+     * stream) on one batcher thread, and each used to keep a chunk-sized output buffer on a small heap. A
+     * frame's bytes are used before the same thread encodes the next one.
+     */
+    private static final ThreadLocal<byte[][]> OUT = ThreadLocal.withInitial(() -> new byte[][] {new byte[0]});
+
     private final LZ4Compressor compressor;
     private byte[] out = new byte[0];
     private boolean closed;
@@ -52,7 +59,7 @@ final class Lz4Frame implements AutoCloseable {
         compressor = c;
     }
 
-    /** The bytes of the last frame {@link #encode}d, from index 0. */
+    /** The bytes of the last frame {@link #encode}d, from index 0, valid until this thread encodes again. */
     byte[] buffer() {
         return out;
     }
@@ -69,9 +76,11 @@ final class Lz4Frame implements AutoCloseable {
     /** Encodes {@code src[off, off+length)} as one frame into {@link #buffer()} and returns its length. */
     int encode(byte[] src, int off, int length) {
         int bound = maxFrameLength(length);
-        if (out.length < bound) {
-            out = new byte[bound + (bound >>> 3)];
+        byte[][] shared = OUT.get();
+        if (shared[0].length < bound) {
+            shared[0] = new byte[bound + (bound >>> 3)];
         }
+        out = shared[0];
         byte[] o = out;
         putIntLE(o, 0, MAGIC);
         o[4] = (byte) FLG;

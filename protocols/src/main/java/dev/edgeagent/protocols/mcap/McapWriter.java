@@ -107,9 +107,10 @@ public final class McapWriter implements AutoCloseable {
         this.useAttachmentIndex = options.useAttachmentIndex();
         this.useMetadataIndex = options.useMetadataIndex();
         this.chunkSize = options.chunkSize();
-        // room for a full chunk and the message that overflows it, within reason; it grows if needed
+        // starts small and grows (by half) to what the stream's chunks need, then stays: a writer for a stream of a
+        // few events a minute holds kilobytes, not a full chunk (an agent has dozens of writers on one small heap)
         this.chunk = options.useChunks()
-                ? new RecordBuffer((int) Math.min(options.chunkSize() + options.chunkSize() / 8L, 64 << 20)) : null;
+                ? new RecordBuffer((int) Math.min(options.chunkSize() + options.chunkSize() / 8L, 64 << 10)) : null;
         this.lz4 = options.useChunks() && options.compression() == McapWriterOptions.Compression.LZ4
                 ? new Lz4Frame() : null;
         this.profile = options.profile();
