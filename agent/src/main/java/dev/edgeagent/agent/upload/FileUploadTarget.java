@@ -20,6 +20,8 @@ import java.nio.file.StandardOpenOption;
 public final class FileUploadTarget implements UploadTarget {
 
     private final Path root;
+    /** False once a hard link failed (another file system): copy from then on without trying again. */
+    private volatile boolean linkable = true;
 
     public FileUploadTarget(Path root) {
         this.root = root;
@@ -35,7 +37,7 @@ public final class FileUploadTarget implements UploadTarget {
         try {
             Files.createDirectories(target.getParent());
             Files.deleteIfExists(tmp);
-            if (!linked(file, tmp, size, sha256Hex)) {
+            if (!(linkable && linked(file, tmp, size, sha256Hex))) {
                 copied(file, tmp, size, sha256Hex);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -58,10 +60,7 @@ public final class FileUploadTarget implements UploadTarget {
      * batcher fsynced it when it sealed it. False where no link can be made (another file system, a file system
      * without hard links), and the caller copies.
      */
-    private static boolean linked(Path file, Path tmp, long size, String sha256Hex) throws IOException, UploadException {
-        if (!sameFileStore(file, tmp.getParent())) {
-            return false;
-        }
+    private boolean linked(Path file, Path tmp, long size, String sha256Hex) throws IOException, UploadException {
         MessageDigest sha = Checksums.digest("SHA-256");
         long read = 0;
         ByteBuffer buf = Checksums.buffer();
@@ -76,6 +75,7 @@ public final class FileUploadTarget implements UploadTarget {
         try {
             Files.createLink(tmp, file);
         } catch (IOException | UnsupportedOperationException e) {
+            linkable = false;   // EXDEV, or no hard links here: the first object is read twice, the rest copied
             return false;
         }
         // durable before it is published: a no-op for a sealed batch, not for every caller's file
@@ -83,14 +83,6 @@ public final class FileUploadTarget implements UploadTarget {
             ch.force(true);
         }
         return true;
-    }
-
-    private static boolean sameFileStore(Path a, Path dir) {
-        try {
-            return Files.getFileStore(a).equals(Files.getFileStore(dir));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Copies to the temp file while hashing (one pass), fsyncs it, and checks size and hash. */
