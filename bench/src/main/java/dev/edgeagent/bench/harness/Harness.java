@@ -211,7 +211,9 @@ public final class Harness {
                         w.put("coresVersusWithout", (double) w.get("steadyCores") / c);
                     }
                     preprocessed.put(name, w);
-                    addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores")));
+                    addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores"))
+                            + (w.get("preprocessCapacityVehicleFactor") instanceof Double c
+                            ? String.format(", stage %.0fx on a core", c) : ""));
                     if ((long) w.get("lost") > 0 && firstLoss == null) {
                         firstLoss = f;
                         progress("first loss at " + f + "x: stopping the ladder");
@@ -274,6 +276,7 @@ public final class Harness {
             return w;
         }
         long records = 0;
+        long preprocessed = 0;   // records of the streams with a preprocess block (the synthetic sensors)
         long bytes = 0;
         long lost = 0;
         long duplicates = 0;
@@ -287,6 +290,9 @@ public final class Harness {
                 continue;
             }
             records += row.get("recordsThisRun").asLong();
+            if (o.spec().preprocess() && o.spec().streams().stream().anyMatch(x -> x.id().equals(id))) {
+                preprocessed += row.get("recordsThisRun").asLong();
+            }
             bytes += row.get("payloadBytesThisRun").asLong();
             long expected = o.expected().getOrDefault(id, 0L);
             Verifier.StreamCount got = o.uploaded().stream(id);
@@ -327,6 +333,15 @@ public final class Harness {
         }
         w.put("captureThreadCpuSeconds", sourceCpu);
         w.put("captureRecordsPerCoreSecond", sourceCpu > 0 ? records / sourceCpu : null);
+        if (o.spec().preprocess() && threads != null && threads.get("transform-0") != null
+                && threads.get("transform-0").asDouble() > 0) {
+            // the preprocessing stage's own capacity: sensor records it handles per CPU second of its thread, as a
+            // multiple of what the reference vehicle's sensors send at 1x (it runs at background priority, so it
+            // lags rather than takes the CPU from capture; this says how far it can keep up on one core)
+            double perCore = preprocessed / threads.get("transform-0").asDouble();
+            w.put("preprocessRecordsPerCoreSecond", perCore);
+            w.put("preprocessCapacityVehicleFactor", perCore / ReferenceVehicle.sensorRecordsPerSecond());
+        }
         w.put("captureMBps", bytes / captureS / 1e6);
         w.put("endToEndMBps", bytes / e2eS / 1e6);
         w.put("latencyNsWorstStream", worst);

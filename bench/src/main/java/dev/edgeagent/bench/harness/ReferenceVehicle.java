@@ -47,6 +47,11 @@ final class ReferenceVehicle {
         return new AgentRun.Stream(id, modality, bytes, jitter, rate, Math.round(rate * seconds), SENSOR_BUFFER_MS);
     }
 
+    /** Records per second the sensors (not MQTT) send at 1x. */
+    static double sensorRecordsPerSecond() {
+        return 6 * 30 + LIDAR_PACKETS_PER_SECOND + 4 * 2000 + 400 + 10;
+    }
+
     /** MB/s the sensors offer at this factor. */
     static double offeredMBps(int factor) {
         double bytesPerSecond = 6 * 30 * CAMERA_BYTES + LIDAR_PACKETS_PER_SECOND * LIDAR_PACKET_BYTES + 4 * 2000 * 16
