@@ -117,6 +117,7 @@ public final class Harness {
                 String.format("ratio %.2f", (double) lz4.get("agentRatio"))));
 
         // ---------------------------------------------------------------- agent workloads
+        Machine.lowerOwnCompilerPriority();
         Map<String, Object> workloads = new LinkedHashMap<>();
         results.put("workloads", workloads);
         // the agent's JVM as a device runs it; BENCH_AGENT_JVM replaces these options to compare settings
