@@ -3,7 +3,7 @@ package dev.edgeagent.bench;
 import dev.edgeagent.bench.harness.Harness;
 
 /**
- * {@code bench/run [--quick] [--skip-jmh] [--only NAME] [--work DIR] [--out DIR]}: the agent against this
+ * {@code bench/run [--quick] [--skip-jmh] [--only NAME] [--work DIR] [--out DIR] [--factors 1,4]}: the agent against this
  * machine's limits, in one run. See README, "Benchmarks".
  */
 public final class BenchMain {

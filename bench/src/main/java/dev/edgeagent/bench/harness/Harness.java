@@ -159,70 +159,16 @@ public final class Harness {
                     + Table.rate((double) w.get("captureRecordsPerCoreSecond")) + " per core");
         }
 
-        // ---------------------------------------------------------------- the reference vehicle
+        // ------------------------------------ the reference vehicle, then with edge preprocessing on every sensor stream
         Map<String, Object> vehicle = new LinkedHashMap<>();
         results.put("referenceVehicle", vehicle);
         if (selected("vehicle")) {
-            try (MosquittoBroker broker = MosquittoBroker.started()) {
-                int[] factors = options.factors() != null ? options.factors()
-                        : quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
-                double seconds = quick ? 4 : 15;
-                Integer firstLoss = null;
-                for (int f : factors) {
-                    String name = "vehicle-" + f + "x";
-                    progress("workload " + name + ": 6 cameras, LiDAR, 4 CAN, IMU, GNSS, MQTT at " + f + "x for "
-                            + seconds + " s");
-                    AgentRun.Outcome o = AgentRun.run(ReferenceVehicle.spec(f, seconds, daemonJvm), options.work(), app,
-                            broker.uri());
-                    Map<String, Object> w = workload(o, f <= 4);
-                    w.put("steadyCores", ReferenceVehicle.steadyCores(o, seconds));
-                    w.put("offeredMBps", ReferenceVehicle.offeredMBps(f));
-                    vehicle.put(name, w);
-                    addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores")));
-                    if ((long) w.get("lost") > 0 && firstLoss == null) {
-                        firstLoss = f;
-                        progress("first loss at " + f + "x: stopping the ladder");
-                        break;
-                    }
-                }
-                vehicle.put("firstLossAt", firstLoss == null ? "none up to " + factors[factors.length - 1] + "x" : firstLoss + "x");
-            }
+            vehicleLadder(false, daemonJvm, vehicle, null);
         }
-
-        // ------------------------------------- the reference vehicle with edge preprocessing on every sensor stream
         Map<String, Object> preprocessed = new LinkedHashMap<>();
         results.put("referenceVehiclePreprocess", preprocessed);
         if (selected("vehicle-preprocess")) {
-            try (MosquittoBroker broker = MosquittoBroker.started()) {
-                int[] factors = options.factors() != null ? options.factors()
-                        : quick ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
-                double seconds = quick ? 4 : 15;
-                Integer firstLoss = null;
-                for (int f : factors) {
-                    String name = "vehicle-preprocess-" + f + "x";
-                    progress("workload " + name + ": the reference vehicle at " + f + "x, every sensor stream with"
-                            + " quality checks and a keep-1-in-10 copy, for " + seconds + " s");
-                    AgentRun.Outcome o = AgentRun.run(ReferenceVehicle.spec(f, seconds, daemonJvm, true), options.work(),
-                            app, broker.uri());
-                    Map<String, Object> w = workload(o, f <= 4);
-                    w.put("steadyCores", ReferenceVehicle.steadyCores(o, seconds));
-                    w.put("offeredMBps", ReferenceVehicle.offeredMBps(f));
-                    Object plain = vehicle.get("vehicle-" + f + "x");
-                    if (plain instanceof Map<?, ?> p && p.get("steadyCores") instanceof Double c && c > 0) {
-                        w.put("coresVersusWithout", (double) w.get("steadyCores") / c);
-                    }
-                    preprocessed.put(name, w);
-                    addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores"))
-                            + (w.get("preprocessCapacityVehicleFactor") instanceof Double c
-                            ? String.format(", stage %.0fx on a core", c) : ""));
-                    if ((long) w.get("lost") > 0 && firstLoss == null) {
-                        firstLoss = f;
-                        progress("first loss at " + f + "x: stopping the ladder");
-                        break;
-                    }
-                }
-                preprocessed.put("firstLossAt", firstLoss == null ? "none up to " + factors[factors.length - 1] + "x" : firstLoss + "x");
-            }
+            vehicleLadder(true, daemonJvm, preprocessed, vehicle);
         }
 
         // ---------------------------------------------------------------- JMH
@@ -251,6 +197,46 @@ public final class Harness {
         }
         System.out.println("zero loss: every record of every lossless workload was read back from the upload target");
         return 0;
+    }
+
+    /**
+     * The reference vehicle at rising factors until the first loss, into {@code out}; with {@code preprocess},
+     * every sensor stream has quality checks and a keep-1-in-10 copy and the cores are compared with
+     * {@code without} (the plain ladder of the same run).
+     */
+    private void vehicleLadder(boolean preprocess, List<String> daemonJvm, Map<String, Object> out,
+                               Map<String, Object> without) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.started()) {
+            int[] factors = options.factors() != null ? options.factors()
+                    : options.quick() ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
+            double seconds = options.quick() ? 4 : 15;
+            Integer firstLoss = null;
+            for (int f : factors) {
+                String name = (preprocess ? "vehicle-preprocess-" : "vehicle-") + f + "x";
+                progress("workload " + name + ": " + (preprocess
+                        ? "the reference vehicle at " + f + "x, every sensor stream with quality checks and a keep-1-in-10 copy"
+                        : "6 cameras, LiDAR, 4 CAN, IMU, GNSS, MQTT at " + f + "x") + ", for " + seconds + " s");
+                AgentRun.Outcome o = AgentRun.run(ReferenceVehicle.spec(f, seconds, daemonJvm, preprocess),
+                        options.work(), app, broker.uri());
+                Map<String, Object> w = workload(o, f <= 4);
+                w.put("steadyCores", ReferenceVehicle.steadyCores(o, seconds));
+                w.put("offeredMBps", ReferenceVehicle.offeredMBps(f));
+                Object plain = without == null ? null : without.get("vehicle-" + f + "x");
+                if (plain instanceof Map<?, ?> p && p.get("steadyCores") instanceof Double c && c > 0) {
+                    w.put("coresVersusWithout", (double) w.get("steadyCores") / c);
+                }
+                out.put(name, w);
+                addRow(name, w, String.format("%.2f cores", (double) w.get("steadyCores"))
+                        + (w.get("preprocessCapacityVehicleFactor") instanceof Double c
+                        ? String.format(", stage %.0fx on a core", c) : ""));
+                if ((long) w.get("lost") > 0 && firstLoss == null) {
+                    firstLoss = f;
+                    progress("first loss at " + f + "x: stopping the ladder");
+                    break;
+                }
+            }
+            out.put("firstLossAt", firstLoss == null ? "none up to " + factors[factors.length - 1] + "x" : firstLoss + "x");
+        }
     }
 
     private void addRow(String name, Map<String, Object> w, String ratio) {

@@ -19,10 +19,6 @@ final class ReferenceVehicle {
     private ReferenceVehicle() {
     }
 
-    static AgentRun.Spec spec(int factor, double seconds, List<String> jvm) {
-        return spec(factor, seconds, jvm, false);
-    }
-
     /** @param preprocess every sensor stream with a preprocess block (quality checks, a decimated copy) */
     static AgentRun.Spec spec(int factor, double seconds, List<String> jvm, boolean preprocess) {
         // synthetic sensors run 2 s longer than MQTT is published, so every message arrives before they end
