@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.agrona.concurrent.Agent;
 
 /**
- * Capture first: the threads whose work can wait (batchers, transforms, uploader, storage governor) run at a
+ * Capture first: the threads whose work can wait (batchers, transforms, uploader) run at a
  * higher nice value than the capture threads, so that on a saturated device the kernel gives the CPU to the
  * sources (and the MQTT client's threads) before anything that only drains a durable queue. A source that
  * misses its sensor's buffer loses data; a batcher that falls behind only grows the backlog on disk.
@@ -20,7 +20,7 @@ import org.agrona.concurrent.Agent;
  * needs no privilege. Where either is missing (not Linux, no renice), the thread keeps the process' priority
  * and this is logged once.
  */
-final class BackgroundPriority {
+public final class BackgroundPriority {
 
     private static final System.Logger LOG = System.getLogger(BackgroundPriority.class.getName());
     private static final AtomicBoolean REPORTED = new AtomicBoolean();
@@ -65,26 +65,33 @@ final class BackgroundPriority {
             reportOnce("no /proc/thread-self (not Linux?)");
             return false;
         }
+        String failure = renice(tid, nice);
+        if (failure != null) {
+            reportOnce(failure);
+            return false;
+        }
+        return currentNice() == nice;
+    }
+
+    /**
+     * Sets the nice value of one thread of this process (util-linux {@code renice}); null when done, else why
+     * not. Raising a nice value needs no privilege, lowering one does.
+     */
+    public static String renice(long tid, int nice) {
         try {
             Process p = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", Long.toString(tid))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                reportOnce("renice did not finish within 5 s");
-                return false;
+                return "renice did not finish within 5 s";
             }
-            if (p.exitValue() != 0) {
-                reportOnce("renice exited with " + p.exitValue());
-                return false;
-            }
+            return p.exitValue() == 0 ? null : "renice exited with " + p.exitValue();
         } catch (IOException e) {
-            reportOnce("renice could not be run (" + e.getMessage() + ")");
-            return false;
+            return "renice could not be run (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
-        return currentNice() == nice;
     }
 
     private static void reportOnce(String why) {

@@ -51,15 +51,11 @@ final class Machine {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 String comm = java.nio.file.Files.readString(t.resolve("comm")).trim();
                 if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                    new ProcessBuilder("renice", "-n", "19", "-p", t.getFileName().toString())
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                            .waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                    dev.edgeagent.agent.pipeline.BackgroundPriority.renice(Long.parseLong(t.getFileName().toString()), 19);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or no renice: the harness' JIT competes with the agent as before
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
