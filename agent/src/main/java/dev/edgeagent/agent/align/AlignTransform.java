@@ -10,6 +10,7 @@ import dev.edgeagent.agent.decode.DerivedSchema;
 import dev.edgeagent.agent.signal.SignalExtractor;
 import dev.edgeagent.agent.signal.SignalSink;
 import dev.edgeagent.agent.stage.DerivedStream;
+import dev.edgeagent.agent.stage.OutputBacklog;
 import dev.edgeagent.agent.stage.QueueReader;
 import dev.edgeagent.agent.stage.StageContext;
 import dev.edgeagent.agent.stage.Transform;
@@ -249,7 +250,7 @@ public final class AlignTransform implements Transform {
         if (drained) {
             return 0;
         }
-        if (!retryRefused()) {
+        if (!refused.retry()) {
             return 0;   // backpressure: an output queue refuses (quota); nothing more is read until it takes
         }
         boolean ending = endOfInput;   // read first: what is read after this is all there is
@@ -523,31 +524,10 @@ public final class AlignTransform implements Transform {
         }
         // a queue over its disk quota (reject-new) refuses: keep the set, in order, and read no more input until
         // it is taken (the refusal is counted by the queue); checkpoints do not move past sets not yet written
-        if (refused.isEmpty() && out.append(timeNs, noKey, 0, 0, payload, 0, n)) {
-            return;
-        }
-        refused.add(new RefusedOutput(out, timeNs, java.util.Arrays.copyOf(bytes, n)));
+        refused.append(out, timeNs, noKey, 0, 0, payload, 0, n);
     }
 
-    /** An output record its queue refused; allocated only then (a quota reached), never per record. */
-    private record RefusedOutput(DerivedStream out, long timeNs, byte[] payload) {
-    }
-
-    private final java.util.ArrayDeque<RefusedOutput> refused = new java.util.ArrayDeque<>();
-    private final UnsafeBuffer refusedPayload = new UnsafeBuffer(new byte[0]);
-
-    /** Offers refused outputs again, oldest first; true once none is left. */
-    private boolean retryRefused() {
-        while (!refused.isEmpty()) {
-            RefusedOutput r = refused.peek();
-            refusedPayload.wrap(r.payload());
-            if (!r.out().append(r.timeNs(), noKey, 0, 0, refusedPayload, 0, r.payload().length)) {
-                return false;
-            }
-            refused.poll();
-        }
-        return true;
-    }
+    private final OutputBacklog refused = new OutputBacklog();
 
     @Override
     public void endOfInput() {

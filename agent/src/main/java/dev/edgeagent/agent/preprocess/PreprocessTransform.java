@@ -13,6 +13,7 @@ import dev.edgeagent.agent.signal.SignalExtractor;
 import dev.edgeagent.agent.signal.SignalNames;
 import dev.edgeagent.agent.signal.SignalSink;
 import dev.edgeagent.agent.stage.DerivedStream;
+import dev.edgeagent.agent.stage.OutputBacklog;
 import dev.edgeagent.agent.stage.QueueReader;
 import dev.edgeagent.agent.stage.Transform;
 import dev.edgeagent.protocols.lidar.PointBuffer;
@@ -29,7 +30,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 
 /**
  * Preprocessing of one captured stream (its {@code preprocess:} block), on the transform thread: reads the
@@ -67,9 +67,7 @@ public final class PreprocessTransform implements Transform {
     private final FoxgloveEncoder encoder = new FoxgloveEncoder();
     private final ExpandableArrayBuffer points = new ExpandableArrayBuffer(64 * 1024);
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final UnsafeBuffer pendingKey = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer pendingPayload = new UnsafeBuffer(new byte[0]);
+    private final OutputBacklog pending = new OutputBacklog();
 
     private volatile boolean endOfInput;
     private volatile boolean drained;
@@ -78,9 +76,6 @@ public final class PreprocessTransform implements Transform {
     private volatile long previewErrors;
     private long frames;
     private long currentTimeNs;   // the record being handled, for sweeps without a real clock
-
-    private record Pending(DerivedStream stream, long timeNs, byte[] key, byte[] payload) {
-    }
 
     /**
      * @param sweeps the LiDAR sweep assembler when the stream is LiDAR and quality or preview wants sweeps; the
@@ -113,7 +108,7 @@ public final class PreprocessTransform implements Transform {
 
     @Override
     public int doWork() {
-        if (!retryPending()) {
+        if (!pending.retry()) {
             return 0;   // an output queue is full: read no more input until it takes what is waiting
         }
         boolean ending = endOfInput;
@@ -143,7 +138,7 @@ public final class PreprocessTransform implements Transform {
         if (windows != null) {
             windows.advance();
         }
-        retryPending();
+        pending.retry();
         flushAndCommit();
     }
 
@@ -281,35 +276,12 @@ public final class PreprocessTransform implements Transform {
         g.writeEndObject();
         g.close();
         byte[] payload = json.toByteArray();
-        if (!pending.isEmpty() || !stream.append(timeNs, key, payload)) {
-            pending.add(new Pending(stream, timeNs, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), payload));
-        }
+        pending.append(stream, timeNs, key, payload);
     }
 
     private void append(DerivedStream stream, long timeNs, DirectBuffer key, int keyOffset, int keyLength,
                         DirectBuffer payload, int offset, int length) {
-        if (pending.isEmpty() && stream.append(timeNs, key, keyOffset, keyLength, payload, offset, length)) {
-            return;
-        }
-        byte[] k = new byte[keyLength];
-        key.getBytes(keyOffset, k);
-        byte[] p = new byte[length];
-        payload.getBytes(offset, p);
-        pending.add(new Pending(stream, timeNs, k, p));
-    }
-
-    /** True when nothing is waiting for a full output queue. */
-    private boolean retryPending() {
-        while (!pending.isEmpty()) {
-            Pending p = pending.peek();
-            pendingKey.wrap(p.key());
-            pendingPayload.wrap(p.payload());
-            if (!p.stream().append(p.timeNs(), pendingKey, 0, p.key().length, pendingPayload, 0, p.payload().length)) {
-                return false;
-            }
-            pending.poll();
-        }
-        return true;
+        pending.append(stream, timeNs, key, keyOffset, keyLength, payload, offset, length);
     }
 
     @Override
