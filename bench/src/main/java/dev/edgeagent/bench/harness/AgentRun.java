@@ -167,8 +167,9 @@ final class AgentRun {
         StringBuilder y = new StringBuilder();
         y.append("agent:\n  device-id: ").append(DEVICE).append("\n  data-dir: ").append(dir.resolve("data")).append('\n');
         y.append("  observability: {status-log-interval: 0s}\n");
-        if (System.getenv("BENCH_CAPTURE_CHUNK") != null) {
-            y.append("  capture: {chunk-bytes: ").append(System.getenv("BENCH_CAPTURE_CHUNK")).append("}\n");
+        if (System.getenv("BENCH_CAPTURE") != null) {
+            // capture settings to compare, e.g. BENCH_CAPTURE='chunk-bytes: 16M, staging-writers: 2'
+            y.append("  capture: {").append(System.getenv("BENCH_CAPTURE")).append("}\n");
         }
         y.append("  batching: {max-bytes: ").append(spec.batchMaxBytes()).append(", max-duration: ")
                 .append(spec.batchMaxDuration()).append("}\n");

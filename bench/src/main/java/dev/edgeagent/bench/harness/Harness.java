@@ -292,6 +292,9 @@ public final class Harness {
             s.put("lost", streamLost);
             s.put("lostBeforeCapture", row.get("lostBeforeCapture").asLong());
             s.put("duplicates", got.duplicates());
+            if (!got.lossSeconds().isEmpty()) {
+                s.put("lostBySecond", got.lossSeconds());
+            }
             s.put("latencyNs", JSON.convertValue(row.get("latencyNs"), Map.class));
             streams.put(id, s);
             row.get("latencyNs").fields().forEachRemaining(e -> worst.merge(e.getKey(), e.getValue().asLong(), Math::max));

@@ -28,13 +28,38 @@ final class Verifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Per stream: distinct source records that arrived, duplicates, and batches whose capture sequence broke. */
-    record StreamCount(long distinct, long duplicates, long batches, long brokenBatches, long payloadBytes) {
+    /**
+     * Per stream: distinct source records that arrived, duplicates, batches whose capture sequence broke, and
+     * where synthetic records went missing ({@link #lossSeconds}).
+     */
+    record StreamCount(long distinct, long duplicates, long batches, long brokenBatches, long payloadBytes,
+                       Map<Integer, Long> lossSeconds) {
+    }
+
+    /**
+     * Synthetic records missing (before the last one that arrived), by the second of the run they were due in:
+     * second 0 is the stream's first record. Says whether a loss came at start-up, in bursts or all along.
+     */
+    private static Map<Integer, Long> lossSeconds(BitSet bits, org.agrona.collections.LongArrayList times) {
+        Map<Integer, Long> out = new TreeMap<>();
+        if (bits == null || bits.isEmpty() || times.isEmpty()) {
+            return out;
+        }
+        long t0 = times.getLong(bits.nextSetBit(0));
+        long lastTime = t0;
+        for (int seq = 0; seq < bits.length(); seq++) {
+            if (bits.get(seq)) {
+                lastTime = times.getLong(seq);
+            } else {
+                out.merge((int) ((lastTime - t0) / 1_000_000_000L), 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     record Summary(Map<String, StreamCount> streams, long objects, long objectBytes) {
         StreamCount stream(String id) {
-            return streams.getOrDefault(id, new StreamCount(0, 0, 0, 0, 0));
+            return streams.getOrDefault(id, new StreamCount(0, 0, 0, 0, 0, Map.of()));
         }
     }
 
@@ -43,6 +68,7 @@ final class Verifier {
 
     static Summary read(Path upload) throws IOException {
         Map<String, BitSet> seen = new HashMap<>();
+        Map<String, org.agrona.collections.LongArrayList> times = new HashMap<>();   // synthetic: generation time by sequence
         Map<String, long[]> counts = new TreeMap<>();   // distinct, duplicates, batches, broken, bytes
         long objects = 0;
         long objectBytes = 0;
@@ -79,6 +105,13 @@ final class Verifier {
                 } else {
                     bits.set((int) sourceSeq);
                     c[0]++;
+                    if (!key.startsWith("bench/") && p.length >= 16) {
+                        var t = times.computeIfAbsent(stream, k -> new org.agrona.collections.LongArrayList());
+                        while (t.size() <= sourceSeq) {
+                            t.addLong(0);
+                        }
+                        t.setLong((int) sourceSeq, ByteBuffer.wrap(p, 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+                    }
                 }
             }
             if (broken || i != manifest.get("recordCount").asLong()) {
@@ -86,7 +119,8 @@ final class Verifier {
             }
         }
         Map<String, StreamCount> out = new TreeMap<>();
-        counts.forEach((k, c) -> out.put(k, new StreamCount(c[0], c[1], c[2], c[3], c[4])));
+        counts.forEach((k, c) -> out.put(k, new StreamCount(c[0], c[1], c[2], c[3], c[4],
+                times.containsKey(k) ? lossSeconds(seen.get(k + "\0"), times.get(k)) : Map.of())));
         return new Summary(out, objects, objectBytes);
     }
 }
