@@ -132,6 +132,10 @@ public interface AgentConfig {
         @WithConverter(MemorySizeConverter.class)
         MemorySize receiveBuffer();
 
+        /** This stream's staging ring, instead of agent.capture.staging-buffer; 0 writes the queue directly. */
+        @WithConverter(MemorySizeConverter.class)
+        Optional<MemorySize> stagingBuffer();
+
         // ---- mqtt
         /** MQTT topic filters (wildcards allowed). */
         Optional<List<String>> topics();
@@ -192,6 +196,20 @@ public interface AgentConfig {
          */
         @WithDefault("10")
         int backgroundNice();
+
+        /**
+         * Live sources that acknowledge nothing upstream (udp, socketcan, mjpeg, gpsd, synthetic) hand each record
+         * to a staging ring of this size in memory, and a writer thread appends it to the queue: a stall in the
+         * kernel while a queue file is mapped then holds the writer, not the sensor. Resident per staged stream;
+         * a stream whose largest record exceeds an eighth of it writes directly. 0 turns staging off.
+         */
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize stagingBuffer();
+
+        /** Threads that write the staged streams into their queues (each stream has exactly one). */
+        @WithDefault("1")
+        int stagingWriters();
     }
 
     interface BatchingConfig {

@@ -22,7 +22,9 @@ import java.util.Map;
 public final class Harness {
 
     /** Command-line options. */
-    public record Options(boolean quick, boolean skipJmh, String only, Path work, Path out, int[] factors) {
+    /** @param seconds how long each reference-vehicle run lasts; 0 for the default (15 s, 4 s with --quick) */
+    public record Options(boolean quick, boolean skipJmh, String only, Path work, Path out, int[] factors,
+                          double seconds) {
         public static Options parse(String[] args) {
             boolean quick = false;
             boolean skipJmh = false;
@@ -30,6 +32,7 @@ public final class Harness {
             Path work = Path.of("var/bench");
             Path out = Path.of("bench-results");
             int[] factors = null;
+            double seconds = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -39,12 +42,13 @@ public final class Harness {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--factors" -> factors = java.util.Arrays.stream(args[++i].split(","))
                             .mapToInt(Integer::parseInt).toArray();
+                    case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]
                             + "; usage: bench/run [--quick] [--skip-jmh] [--only NAME] [--work DIR] [--out DIR]"
-                            + " [--factors 1,4]");
+                            + " [--factors 1,4] [--seconds 60]");
                 }
             }
-            return new Options(quick, skipJmh, only, work.toAbsolutePath(), out.toAbsolutePath(), factors);
+            return new Options(quick, skipJmh, only, work.toAbsolutePath(), out.toAbsolutePath(), factors, seconds);
         }
     }
 
@@ -209,7 +213,9 @@ public final class Harness {
         try (MosquittoBroker broker = MosquittoBroker.started()) {
             int[] factors = options.factors() != null ? options.factors()
                     : options.quick() ? new int[]{1, 4} : new int[]{1, 2, 4, 8};
-            double seconds = options.quick() ? 4 : 15;
+            // 15 s shows start-up and the first seconds; --seconds 60 also the steady state with the kernel writing
+            // dirty pages back (it starts once about a tenth of the memory is dirty: some 10 s in at 4x here)
+            double seconds = options.seconds() > 0 ? options.seconds() : options.quick() ? 4 : 15;
             Integer firstLoss = null;
             for (int f : factors) {
                 String name = (preprocess ? "vehicle-preprocess-" : "vehicle-") + f + "x";
@@ -308,13 +314,14 @@ public final class Harness {
         w.put("captureSeconds", captureS);
         w.put("endToEndSeconds", e2eS);
         w.put("captureRecordsPerSecond", records / captureS);
-        // the capture path's own cost: records per CPU second of the source threads (one core's worth of work)
+        // the capture path's own cost: records per CPU second of the source threads and of the writers of the
+        // staged streams (one core's worth of work)
         double sourceCpu = 0;
         var threads = r.get("process").get("threadCpuSeconds");
         if (threads != null) {
             for (var it = threads.fields(); it.hasNext(); ) {
                 var e = it.next();
-                if (e.getKey().startsWith("source:")) {
+                if (e.getKey().startsWith("source:") || e.getKey().startsWith("capture-writer-")) {
                     sourceCpu += e.getValue().asDouble();
                 }
             }
