@@ -65,14 +65,9 @@ public final class ChronicleRecordSink implements RecordSink {
     private final long[] blockReceiveMono = new long[CaptureRecord.MAX_RECORDS_PER_BLOCK];
 
     ChronicleRecordSink(CaptureQueue queue) {
-        this(queue, true);
-    }
-
-    /** @param admits whether this sink checks the queue's admission (a staging ring's writer does not: its source did) */
-    ChronicleRecordSink(CaptureQueue queue, boolean admits) {
         this.queue = queue;
         this.stats = queue.stats();
-        this.admission = admits ? queue.admission() : null;
+        this.admission = queue.admission();
         this.nextSequence = queue.nextSequence();
     }
 
@@ -80,7 +75,7 @@ public final class ChronicleRecordSink implements RecordSink {
     public boolean append(long sensorTimeNs, long receiveWallNs, long receiveMonoNs,
                           DirectBuffer key, int keyOffset, int keyLength,
                           DirectBuffer payload, int payloadOffset, int payloadLength) {
-        if (admission != null && !admission.admits()) {
+        if (!admission.admits()) {
             // a reject-new quota or a full disk: refused like a failed write, the source keeps the record
             admission.onRejected();
             stats.onRefused();

@@ -78,9 +78,9 @@ public final class StreamStats {
         }
     }
 
-    /** A refused append: from a source's thread, or a staging writer's after a failed write (so atomic). */
+    /** Capture thread only. */
     void onRefused() {
-        REFUSED.getAndAdd(this, 1L);
+        REFUSED.setRelease(this, (long) REFUSED.getOpaque(this) + 1);
     }
 
     /** Records accepted into a block whose write then failed (a full disk mid-block): not in the queue. */

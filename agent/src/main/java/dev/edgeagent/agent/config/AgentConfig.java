@@ -132,10 +132,6 @@ public interface AgentConfig {
         @WithConverter(MemorySizeConverter.class)
         MemorySize receiveBuffer();
 
-        /** This stream's staging ring, instead of agent.capture.staging-buffer; 0 writes the queue directly. */
-        @WithConverter(MemorySizeConverter.class)
-        Optional<MemorySize> stagingBuffer();
-
         // ---- mqtt
         /** MQTT topic filters (wildcards allowed). */
         Optional<List<String>> topics();
@@ -198,18 +194,12 @@ public interface AgentConfig {
         int backgroundNice();
 
         /**
-         * Live sources that acknowledge nothing upstream (udp, socketcan, mjpeg, gpsd, synthetic) hand each record
-         * to a staging ring of this size in memory, and a writer thread appends it to the queue: a stall in the
-         * kernel while a queue file is mapped then holds the writer, not the sensor. Resident per staged stream;
-         * a stream whose largest record exceeds an eighth of it writes directly. 0 turns staging off.
+         * Write a queue file's pages to disk each time this many bytes were appended to it (fdatasync, on a
+         * background thread), instead of letting the kernel write gigabytes back at once. 0 leaves it to the kernel.
          */
-        @WithDefault("8M")
+        @WithDefault("32M")
         @WithConverter(MemorySizeConverter.class)
-        MemorySize stagingBuffer();
-
-        /** Threads that write the staged streams into their queues (each stream has exactly one). */
-        @WithDefault("1")
-        int stagingWriters();
+        MemorySize syncBytes();
     }
 
     interface BatchingConfig {

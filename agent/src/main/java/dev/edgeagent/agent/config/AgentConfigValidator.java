@@ -68,9 +68,9 @@ public final class AgentConfigValidator {
         if (c.capture().backgroundNice() < 0 || c.capture().backgroundNice() > 19) {
             problem("agent.capture.background-nice", c.capture().backgroundNice(), "0 (off) to 19");
         }
-        stagingBuffer("agent.capture.staging-buffer", c.capture().stagingBuffer().asLongValue());
-        if (c.capture().stagingWriters() < 1 || c.capture().stagingWriters() > 64) {
-            problem("agent.capture.staging-writers", c.capture().stagingWriters(), "1 to 64");
+        long sync = c.capture().syncBytes().asLongValue();
+        if (sync != 0 && (sync < 1 << 20 || sync > 1L << 40)) {
+            problem("agent.capture.sync-bytes", sync, "0 (leave it to the kernel) or a size of 1M or more");
         }
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
@@ -273,14 +273,7 @@ public final class AgentConfigValidator {
         }
     }
 
-    private void stagingBuffer(String key, long bytes) {
-        if (bytes != 0 && (bytes < 64 * 1024 || bytes > 1L << 30)) {
-            problem(key, bytes, "0 (write the queue directly) or a size between 64K and 1G");
-        }
-    }
-
     private void checkSource(String key, AgentConfig.SourceConfig s) {
-        s.stagingBuffer().ifPresent(b -> stagingBuffer(key + ".staging-buffer", b.asLongValue()));
         switch (s.type()) {
             case replay -> {
                 if (s.file().isEmpty()) {

@@ -41,6 +41,12 @@ public final class AgentMetrics {
             t.bindMetrics(registry);
         }
         bindTiers(pipeline);
+        if (pipeline.queueSync() != null) {
+            FunctionCounter.builder("edgeagent.capture.sync", pipeline.queueSync(), x -> x.syncs())
+                    .description("queue files written to disk (every agent.capture.sync-bytes)").register(registry);
+            FunctionCounter.builder("edgeagent.capture.sync.failures", pipeline.queueSync(), x -> x.failures())
+                    .description("queue file syncs that failed (logged)").register(registry);
+        }
         Gauge.builder("edgeagent.agent.errors", pipeline, Pipeline::agentErrors)
                 .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
     }
@@ -75,17 +81,6 @@ public final class AgentMetrics {
                 .description("appends the queue refused (the source keeps and retries them)").register(registry);
         Gauge.builder("edgeagent.capture.last.sequence", stats, x -> x.lastSequence()).tags(tags)
                 .description("sequence number of the newest record in the capture queue").register(registry);
-        var ring = pipeline.stagingRing(s.id());
-        if (ring != null) {
-            Gauge.builder("edgeagent.capture.staged.bytes", ring, x -> x.stagedBytes()).tags(tags).baseUnit("bytes")
-                    .description("bytes received and waiting in the staging ring for the queue's writer").register(registry);
-            Gauge.builder("edgeagent.capture.staged.high.water.bytes", ring, x -> x.highWaterBytes()).tags(tags)
-                    .baseUnit("bytes").description("the most bytes the staging ring has held at once (of its capacity)")
-                    .register(registry);
-            FunctionCounter.builder("edgeagent.capture.staging.full", ring, x -> x.refusedFull()).tags(tags)
-                    .description("records refused because the staging ring was full (the writer fell a ring behind)")
-                    .register(registry);
-        }
         LatencySampler sampler = new LatencySampler(stats);
         samplers.add(sampler);
         for (int i = 0; i < LatencySampler.QUANTILES.length; i++) {

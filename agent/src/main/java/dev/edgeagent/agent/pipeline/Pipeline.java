@@ -5,8 +5,7 @@ import dev.edgeagent.agent.batch.BatchStream;
 import dev.edgeagent.agent.batch.StreamBatcher;
 import dev.edgeagent.agent.batch.PayloadFormat;
 import dev.edgeagent.agent.capture.CaptureQueue;
-import dev.edgeagent.agent.capture.StagingRing;
-import dev.edgeagent.agent.capture.StagingWriter;
+import dev.edgeagent.agent.capture.QueueSync;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
@@ -30,9 +29,7 @@ import dev.edgeagent.agent.batch.OutboxClaims;
 import dev.edgeagent.agent.storage.StorageGovernor;
 import dev.edgeagent.agent.upload.LinkMonitor;
 import dev.edgeagent.agent.upload.UploadPolicy;
-import dev.edgeagent.protocols.source.RecordSink;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
@@ -72,10 +69,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<AgentRunner> transformRunners = new ArrayList<>();
     private AuditLog audit;
     private AgentRunner uploaderRunner;
-    /** Staging rings of the live streams, by stream id (see capture.StagingRing), and their writers. */
-    private final Map<String, StagingRing> staging = new java.util.LinkedHashMap<>();
-    private final List<StagingWriter> stagingWriters = new ArrayList<>();
-    private final List<AgentRunner> stagingRunners = new ArrayList<>();
+    private QueueSync queueSync;
+    private AgentRunner queueSyncRunner;
     private final LinkMonitor link;
     private StorageGovernor storage;
 
@@ -131,9 +126,8 @@ public final class Pipeline implements AutoCloseable {
                 };
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),
                         CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue()), stats);
-                RecordSink sink = stagedSink(sc, queue, maxRecord);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
-                SourceHandle source = sources.create(sc, sink, stats, queue.nextSequence());
+                SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
                 PayloadFormat format = SourceFactory.payloadFormat(sc.source());
                 BatchStream bs = new BatchStream(sc.id(), sc.modality().name(), tier,
                         sc.tags().orElse(List.of()), format, config.deviceId(), agentVersion, loaded.configHash(),
@@ -159,6 +153,14 @@ public final class Pipeline implements AutoCloseable {
                 governed.add(new StorageGovernor.Stream(s.id(), Tier.valueOf(s.tier()), s.queue(), s.batcher()));
             }
             this.storage = new StorageGovernor(config.dataDir(), config.storage(), governed, audit, claims, uploader::wakeUp);
+            long syncBytes = config.capture().syncBytes().asLongValue();
+            if (syncBytes > 0) {
+                List<CaptureQueue> queues = new ArrayList<>();
+                for (StreamRuntime s : streams) {
+                    queues.add(s.queue());
+                }
+                this.queueSync = new QueueSync(queues, syncBytes);
+            }
         } catch (RuntimeException | IOException e) {
             closeQueues();
             target.close();
@@ -167,31 +169,6 @@ public final class Pipeline implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /**
-     * The sink a stream's source writes: a staging ring for live sources that acknowledge nothing upstream, so a
-     * stall while the queue maps its file holds the ring's writer instead of the sensor; the queue itself for
-     * MQTT (it acknowledges once durable) and replays (they resume from the queue), and where staging is off.
-     */
-    private RecordSink stagedSink(StreamConfig sc, CaptureQueue queue, long maxRecord) {
-        boolean live = switch (sc.source().type()) {
-            case udp, socketcan, mjpeg, gpsd, synthetic -> true;
-            case mqtt, replay, images -> false;
-        };
-        long bytes = sc.source().stagingBuffer().orElse(config.capture().stagingBuffer()).asLongValue();
-        if (!live || bytes == 0) {
-            return queue.newSink();
-        }
-        if (!StagingRing.holds(bytes, maxRecord)) {
-            LOG.log(Level.WARNING, "stream " + sc.id() + ": records of up to " + maxRecord + " B need a staging buffer"
-                    + " of at least " + StagingRing.minimumBytes(maxRecord) + " B, not " + bytes + "; it writes its queue directly"
-                    + " (set source.staging-buffer to stage it)");
-            return queue.newSink();
-        }
-        StagingRing ring = new StagingRing(queue, (int) Math.min(bytes, 1L << 30));
-        staging.put(sc.id(), ring);
-        return ring;
     }
 
     /** What transform factories see while the pipeline is built; derived streams join {@link #streams}. */
@@ -352,9 +329,13 @@ public final class Pipeline implements AutoCloseable {
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
                 BackgroundPriority.wrap(uploader, nice), "uploader");
         track("uploader", uploaderRunner);
+        if (queueSync != null) {
+            queueSyncRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
+                    BackgroundPriority.wrap(queueSync, nice), "queue-sync");
+            track("queue-sync", queueSyncRunner);
+        }
         link.start();
         storage.start();
-        startStagingWriters(errors);
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
                 // a paced source sleeps until its next record is due; others are polled every millisecond
@@ -370,51 +351,9 @@ public final class Pipeline implements AutoCloseable {
                 + " streams, uploading to " + target.describe() + (once ? " (--once)" : ""));
     }
 
-    /** The staged streams' writers, each the one writer of its share of the rings; at capture priority. */
-    private void startStagingWriters(ErrorHandler errors) {
-        int n = Math.min(config.capture().stagingWriters(), staging.size());
-        List<List<StagingRing>> shares = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            shares.add(new ArrayList<>());
-        }
-        int i = 0;
-        for (StagingRing ring : staging.values()) {
-            shares.get(i++ % n).add(ring);
-        }
-        for (int w = 0; w < n; w++) {
-            StagingWriter writer = new StagingWriter("capture-writer-" + w, shares.get(w));
-            stagingWriters.add(writer);
-            // a short park when idle: records wait in the ring at most about a millisecond
-            stagingRunners.add(startOnThread(new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(50),
-                    TimeUnit.MILLISECONDS.toNanos(1)), errors, writer, "capture-writer-" + w));
-            track("capture-writer-" + w, stagingRunners.get(w));
-        }
-        if (n > 0) {
-            long bytes = 0;
-            for (StagingRing ring : staging.values()) {
-                bytes += ring.capacity();
-            }
-            LOG.log(Level.INFO, "staging " + staging.size() + " live streams " + staging.keySet() + " through " + n
-                    + " capture writer" + (n == 1 ? "" : "s") + ", " + (bytes >> 20) + " MiB of rings");
-        }
-    }
-
-    /** Waits until every staged record is in its queue (the sources have stopped). */
-    private boolean drainStaging(long deadlineNs) throws InterruptedException {
-        for (StagingWriter w : stagingWriters) {
-            while (!w.drained()) {
-                if (System.nanoTime() > deadlineNs) {
-                    return false;
-                }
-                Thread.sleep(2);
-            }
-        }
-        return true;
-    }
-
-    /** The staging ring of a live stream; null where the stream writes its queue directly. */
-    public StagingRing stagingRing(String streamId) {
-        return staging.get(streamId);
+    /** The thread that writes queue files to disk every agent.capture.sync-bytes; null when that is off. */
+    public QueueSync queueSync() {
+        return queueSync;
     }
 
     private static AgentRunner startOnThread(IdleStrategy idle, ErrorHandler errors, Agent agent, String name) {
@@ -512,9 +451,11 @@ public final class Pipeline implements AutoCloseable {
 
     private List<AgentRunner> allRunners() {
         List<AgentRunner> all = new ArrayList<>(sourceRunners);
-        all.addAll(stagingRunners);
         all.addAll(transformRunners);
         all.addAll(batcherRunners);
+        if (queueSyncRunner != null) {
+            all.add(queueSyncRunner);
+        }
         if (uploaderRunner != null) {
             all.add(uploaderRunner);
         }
@@ -543,9 +484,7 @@ public final class Pipeline implements AutoCloseable {
         String failure = null;
         long sealed = -1;
         long uploaded = -1;
-        if (!drainStaging(deadline)) {
-            failure = "staged records not written to their queues within " + timeout.toSeconds() + " s";
-        } else if (!drainTransforms(deadline)) {
+        if (!drainTransforms(deadline)) {
             failure = "transforms not drained within " + timeout.toSeconds() + " s";
         } else if (!flush(deadline)) {
             failure = "batches not sealed within " + timeout.toSeconds() + " s";
@@ -663,18 +602,6 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         stopSources();
-        try {
-            if (!drainStaging(System.nanoTime() + TimeUnit.SECONDS.toNanos(2))) {
-                LOG.log(Level.WARNING, "shutdown: staged records not all written to their queues in time; they are"
-                        + " lost like records still in a socket buffer");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (AgentRunner r : stagingRunners) {
-            r.close();
-        }
-        stagingRunners.clear();
         if (storage != null) {
             storage.close();   // before the batchers stop: it may be waiting on one
         }
@@ -699,6 +626,10 @@ public final class Pipeline implements AutoCloseable {
             r.close();
         }
         batcherRunners.clear();
+        if (queueSyncRunner != null) {
+            queueSyncRunner.close();
+            queueSyncRunner = null;
+        }
         if (uploaderRunner != null) {
             uploaderRunner.close();
             uploaderRunner = null;
@@ -722,11 +653,6 @@ public final class Pipeline implements AutoCloseable {
     private void closeQueues() {
         for (StreamRuntime s : streams) {
             s.queue().close();
-        }
-        if (stagingRunners.isEmpty()) {   // never while a writer may still read a ring
-            for (StagingRing ring : staging.values()) {
-                ring.close();
-            }
         }
     }
 }

@@ -54,28 +54,16 @@ class AgentConfigLoaderTest {
         assertEquals(60, c.batching().maxDuration().toSeconds());
         assertEquals("file:var/upload", c.upload().target());
         assertEquals(UploadTargetSpec.Kind.file, UploadTargetSpec.parse(c.upload().target()).kind());
-        assertEquals(8L << 20, c.capture().stagingBuffer().asLongValue(), "live sources are staged by default");
-        assertEquals(1, c.capture().stagingWriters());
-        assertTrue(c.streams().get(0).source().stagingBuffer().isEmpty());
+        assertEquals(32L << 20, c.capture().syncBytes().asLongValue(), "queue files are synced every 32 MB");
     }
 
     @Test
-    void stagingBuffersAreZeroOrBetween64KAnd1GAndWritersAtLeastOne() {
-        ConfigException e = fails(MINIMAL.replace("agent:\n", "agent:\n  capture: {staging-buffer: 1K, staging-writers: 0}\n") + """
-                    - id: cam
-                      modality: camera
-                      source: {type: synthetic, count: 1, staging-buffer: 2G}
-                    - id: can
-                      modality: can
-                      source: {type: synthetic, count: 1, staging-buffer: 0}
-                """);
-        List<String> p = e.problems();
-        assertTrue(p.contains("agent.capture.staging-buffer = \"1024\": expected 0 (write the queue directly) or a size"
-                + " between 64K and 1G"), p.toString());
-        assertTrue(p.contains("agent.capture.staging-writers = \"0\": expected 1 to 64"), p.toString());
-        assertTrue(p.contains("agent.streams[1].source.staging-buffer = \"2147483648\": expected 0 (write the queue"
-                + " directly) or a size between 64K and 1G"), p.toString());
-        assertEquals(3, p.size(), p.toString());
+    void syncBytesIsZeroOrAtLeastOneMegabyte() {
+        ConfigException e = fails(MINIMAL.replace("agent:\n", "agent:\n  capture: {sync-bytes: 64K}\n"));
+        assertEquals(List.of("agent.capture.sync-bytes = \"65536\": expected 0 (leave it to the kernel) or a size of 1M"
+                + " or more"), e.problems());
+        assertEquals(0, AgentConfigLoader.parse("agent.yaml", MINIMAL.replace("agent:\n", "agent:\n  capture: {sync-bytes: 0}\n"),
+                Map.of()).agent().capture().syncBytes().asLongValue());
     }
 
     @Test

@@ -314,14 +314,13 @@ public final class Harness {
         w.put("captureSeconds", captureS);
         w.put("endToEndSeconds", e2eS);
         w.put("captureRecordsPerSecond", records / captureS);
-        // the capture path's own cost: records per CPU second of the source threads and of the writers of the
-        // staged streams (one core's worth of work)
+        // the capture path's own cost: records per CPU second of the source threads (one core's worth of work)
         double sourceCpu = 0;
         var threads = r.get("process").get("threadCpuSeconds");
         if (threads != null) {
             for (var it = threads.fields(); it.hasNext(); ) {
                 var e = it.next();
-                if (e.getKey().startsWith("source:") || e.getKey().startsWith("capture-writer-")) {
+                if (e.getKey().startsWith("source:")) {
                     sourceCpu += e.getValue().asDouble();
                 }
             }
