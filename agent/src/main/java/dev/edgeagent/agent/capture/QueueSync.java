@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * written), as RocksDB's bytes_per_sync does. Left to itself the kernel lets gigabytes of queue pages pile up
  * (a tenth of the memory) and then writes them back in one go; while it does, unmapping a queue chunk waits for
  * the file and every page fault in the process waits for the unmap: capture stalled for up to 1.6 s on the
- * build machine. Written back a few megabytes at a time, each such wait is short enough for the staging rings.
+ * build machine, longer than sensors buffer. Written back a few megabytes at a time, each such wait stays short.
  * It also bounds what a power cut takes from records already in the queue. Runs on a background thread.
  */
 public final class QueueSync implements Agent {
