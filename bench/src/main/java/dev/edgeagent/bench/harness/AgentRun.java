@@ -168,7 +168,7 @@ final class AgentRun {
         y.append("agent:\n  device-id: ").append(DEVICE).append("\n  data-dir: ").append(dir.resolve("data")).append('\n');
         y.append("  observability: {status-log-interval: 0s}\n");
         if (System.getenv("BENCH_CAPTURE") != null) {
-            // capture settings to compare, e.g. BENCH_CAPTURE='chunk-bytes: 16M, staging-writers: 2'
+            // capture settings to compare, e.g. BENCH_CAPTURE='chunk-bytes: 16M, sync-bytes: 0'
             y.append("  capture: {").append(System.getenv("BENCH_CAPTURE")).append("}\n");
         }
         y.append("  batching: {max-bytes: ").append(spec.batchMaxBytes()).append(", max-duration: ")

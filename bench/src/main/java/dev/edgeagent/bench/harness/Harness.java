@@ -21,8 +21,11 @@ import java.util.Map;
  */
 public final class Harness {
 
-    /** Command-line options. */
-    /** @param seconds how long each reference-vehicle run lasts; 0 for the default (15 s, 4 s with --quick) */
+    /**
+     * Command-line options.
+     *
+     * @param seconds how long each reference-vehicle run lasts; 0 for the default (15 s, 4 s with --quick)
+     */
     public record Options(boolean quick, boolean skipJmh, String only, Path work, Path out, int[] factors,
                           double seconds) {
         public static Options parse(String[] args) {

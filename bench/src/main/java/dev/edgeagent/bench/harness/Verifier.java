@@ -42,7 +42,7 @@ final class Verifier {
      */
     private static Map<Integer, Long> lossSeconds(BitSet bits, org.agrona.collections.LongArrayList times) {
         Map<Integer, Long> out = new TreeMap<>();
-        if (bits == null || bits.isEmpty() || times.isEmpty()) {
+        if (bits.isEmpty() || times.isEmpty()) {
             return out;
         }
         long t0 = times.getLong(bits.nextSetBit(0));
@@ -68,7 +68,8 @@ final class Verifier {
 
     static Summary read(Path upload) throws IOException {
         Map<String, BitSet> seen = new HashMap<>();
-        Map<String, org.agrona.collections.LongArrayList> times = new HashMap<>();   // synthetic: generation time by sequence
+        // synthetic records: generation time by sequence, under the same stream-and-key as seen
+        Map<String, org.agrona.collections.LongArrayList> times = new HashMap<>();
         Map<String, long[]> counts = new TreeMap<>();   // distinct, duplicates, batches, broken, bytes
         long objects = 0;
         long objectBytes = 0;
@@ -106,7 +107,7 @@ final class Verifier {
                     bits.set((int) sourceSeq);
                     c[0]++;
                     if (!key.startsWith("bench/") && p.length >= 16) {
-                        var t = times.computeIfAbsent(stream, k -> new org.agrona.collections.LongArrayList());
+                        var t = times.computeIfAbsent(stream + "\0" + key, k -> new org.agrona.collections.LongArrayList());
                         while (t.size() <= sourceSeq) {
                             t.addLong(0);
                         }
@@ -119,8 +120,15 @@ final class Verifier {
             }
         }
         Map<String, StreamCount> out = new TreeMap<>();
-        counts.forEach((k, c) -> out.put(k, new StreamCount(c[0], c[1], c[2], c[3], c[4],
-                times.containsKey(k) ? lossSeconds(seen.get(k + "\0"), times.get(k)) : Map.of())));
+        counts.forEach((k, c) -> {
+            Map<Integer, Long> loss = new TreeMap<>();
+            times.forEach((bitsKey, t) -> {
+                if (bitsKey.startsWith(k + "\0")) {
+                    lossSeconds(seen.get(bitsKey), t).forEach((second, n) -> loss.merge(second, n, Long::sum));
+                }
+            });
+            out.put(k, new StreamCount(c[0], c[1], c[2], c[3], c[4], loss));
+        });
         return new Summary(out, objects, objectBytes);
     }
 }
