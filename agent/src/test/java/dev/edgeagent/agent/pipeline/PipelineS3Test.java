@@ -68,7 +68,11 @@ class PipelineS3Test {
                 }
                 waitUntil(() -> telemetry.stats().records() >= 10_000 && camera.stats().records() >= 60, "captured");
                 assertNull(pipeline.sealAndUpload(Duration.ofSeconds(60)));
-                assertEquals(0, pipeline.uploader().stats().failures(), "" + pipeline.uploader().stats().lastError());
+                // everything is up and nothing is still failing; a failed attempt the uploader retried is allowed:
+                // S3Proxy now and then closes a kept-alive connection while the next PUT's body is sent (about 1 run
+                // in 4 here), and the uploader's backoff covers exactly that
+                assertEquals(0, pipeline.uploader().stats().backlogBatches());
+                assertNull(pipeline.uploader().stats().lastError(), "" + pipeline.uploader().stats().lastError());
             }
 
             // download the bucket as it is, keys as paths, and check it like a local target
