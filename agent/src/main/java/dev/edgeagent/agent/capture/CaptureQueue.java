@@ -31,6 +31,11 @@ public final class CaptureQueue implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final StreamStats stats;
     private final Admission admission = new Admission();
+    private final long chunkBytes;
+    /** Where the writer is: {@link #encodeWritePosition}, -1 before its first flush. Written by the sink only. */
+    private final java.util.concurrent.atomic.AtomicLong writePosition = new java.util.concurrent.atomic.AtomicLong(-1);
+    static final int POSITION_BITS = 44;
+    static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
 
     /** Default size of the chunks a queue file is mapped in. */
     public static final long DEFAULT_CHUNK_BYTES = 1L << 20;
@@ -74,6 +79,7 @@ public final class CaptureQueue implements AutoCloseable {
         this.fingerprint = CaptureRecord.fingerprint(streamId);
         this.dir = queueDir(dataDir, streamId);
         this.stats = stats;
+        this.chunkBytes = chunkBytes;
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir).rollCycle(rollCycle)
                 .blockSize(chunkBytes);
         if (time != null) {
@@ -139,6 +145,29 @@ public final class CaptureQueue implements AutoCloseable {
 
     int fingerprint() {
         return fingerprint;
+    }
+
+    /** The size of the chunks the queue file is mapped in. */
+    public long chunkBytes() {
+        return chunkBytes;
+    }
+
+    /**
+     * The writer's place, published at the end of each duty cycle for the thread that grows the file ahead of it
+     * ({@link QueueFileGrower}): the cycle (its low 20 bits) and the byte offset in that cycle's file, in one long
+     * so the two are never seen apart.
+     */
+    void publishWritePosition(int cycle, long position) {
+        writePosition.lazySet(encodeWritePosition(cycle, position));
+    }
+
+    static long encodeWritePosition(int cycle, long position) {
+        return ((long) (cycle & 0xFFFFF) << POSITION_BITS) | (position & POSITION_MASK);
+    }
+
+    /** {@link #encodeWritePosition} of the writer's place; -1 before its first flush. */
+    long writePosition() {
+        return writePosition.get();
     }
 
     public StreamStats stats() {

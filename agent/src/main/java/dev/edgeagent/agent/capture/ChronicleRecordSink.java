@@ -170,7 +170,7 @@ public final class ChronicleRecordSink implements RecordSink {
             if (block != null) {
                 commit();
             }
-            touchAhead();   // also after a frame-sized record, which append committed by itself
+            touchAhead();   // also after a frame-sized record, which append committed by itself; publishes the position
             return true;
         } catch (RuntimeException | InternalError e) {
             logFailure("failed to commit a block of records", e);
@@ -185,11 +185,15 @@ public final class ChronicleRecordSink implements RecordSink {
      * and changes nothing. Bounded per call, so a busy source is not held up.
      */
     private void touchAhead() {
-        if (appender == null || !TOUCH) {
+        if (appender == null) {
             return;
         }
         Bytes<?> b = appender.wire().bytes();
         long position = b.writePosition();
+        queue.publishWritePosition(appender.cycle(), position);   // for the thread that extends the file ahead
+        if (!TOUCH) {
+            return;
+        }
         long from = Math.max(touchedUpTo, (position + PAGE - 1) & -PAGE);
         long to = Math.min(position + TOUCH_AHEAD, from + (long) TOUCH_PAGES_PER_FLUSH * PAGE);
         BytesStore<?, ?> store = b.bytesStore();

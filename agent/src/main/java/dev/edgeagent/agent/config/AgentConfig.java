@@ -200,6 +200,15 @@ public interface AgentConfig {
         @WithDefault("32M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize syncBytes();
+
+        /**
+         * A background thread keeps each queue file this much of the stream's writing longer than written, so
+         * the capture thread never extends the file itself (an ftruncate that waits for writeback). 0s: off, the
+         * default until quota accounting reads allocated blocks rather than file lengths.
+         */
+        @WithDefault("0s")
+        @WithConverter(DurationConverter.class)
+        Duration growAhead();
     }
 
     interface BatchingConfig {

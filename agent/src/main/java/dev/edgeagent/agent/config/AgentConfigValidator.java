@@ -72,6 +72,11 @@ public final class AgentConfigValidator {
         if (sync != 0 && (sync < 1 << 20 || sync > 1L << 40)) {
             problem("agent.capture.sync-bytes", sync, "0 (leave it to the kernel) or a size of 1M or more");
         }
+        java.time.Duration grow = c.capture().growAhead();
+        if (!grow.isZero() && (grow.compareTo(java.time.Duration.ofMillis(100)) < 0
+                || grow.compareTo(java.time.Duration.ofMinutes(1)) > 0)) {
+            problem("agent.capture.grow-ahead", grow, "0s (off) or a duration between 100ms and 1m");
+        }
         checkRollCycle(c.capture().rollCycle());
         checkTarget(c.upload());
         checkTiers(c.upload(), c.storage());

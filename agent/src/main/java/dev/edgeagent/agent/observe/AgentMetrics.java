@@ -47,6 +47,15 @@ public final class AgentMetrics {
             FunctionCounter.builder("edgeagent.capture.sync.failures", pipeline.queueSync(), x -> x.failures())
                     .description("queue file syncs that failed (logged)").register(registry);
         }
+        if (pipeline.queueGrower() != null) {
+            FunctionCounter.builder("edgeagent.capture.grow", pipeline.queueGrower(), x -> x.grows())
+                    .description("queue files extended ahead of their writer (agent.capture.grow-ahead)").register(registry);
+            FunctionCounter.builder("edgeagent.capture.grow.late", pipeline.queueGrower(), x -> x.late())
+                    .description("times a capture thread had extended its queue file itself first: grow-ahead too short")
+                    .register(registry);
+            FunctionCounter.builder("edgeagent.capture.grow.failures", pipeline.queueGrower(), x -> x.failures())
+                    .description("queue file extensions that failed (logged)").register(registry);
+        }
         Gauge.builder("edgeagent.agent.errors", pipeline, Pipeline::agentErrors)
                 .description("unexpected exceptions caught in agent threads (each is logged)").register(registry);
     }

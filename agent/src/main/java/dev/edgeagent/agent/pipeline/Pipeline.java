@@ -5,6 +5,7 @@ import dev.edgeagent.agent.batch.BatchStream;
 import dev.edgeagent.agent.batch.StreamBatcher;
 import dev.edgeagent.agent.batch.PayloadFormat;
 import dev.edgeagent.agent.capture.CaptureQueue;
+import dev.edgeagent.agent.capture.QueueFileGrower;
 import dev.edgeagent.agent.capture.QueueSync;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.AgentConfig;
@@ -70,7 +71,8 @@ public final class Pipeline implements AutoCloseable {
     private AuditLog audit;
     private AgentRunner uploaderRunner;
     private QueueSync queueSync;
-    private AgentRunner queueSyncRunner;
+    private QueueFileGrower queueGrower;
+    private AgentRunner queueFilesRunner;
     private final LinkMonitor link;
     private StorageGovernor storage;
 
@@ -153,13 +155,16 @@ public final class Pipeline implements AutoCloseable {
                 governed.add(new StorageGovernor.Stream(s.id(), Tier.valueOf(s.tier()), s.queue(), s.batcher()));
             }
             this.storage = new StorageGovernor(config.dataDir(), config.storage(), governed, audit, claims, uploader::wakeUp);
+            List<CaptureQueue> queues = new ArrayList<>();
+            for (StreamRuntime s : streams) {
+                queues.add(s.queue());
+            }
             long syncBytes = config.capture().syncBytes().asLongValue();
             if (syncBytes > 0) {
-                List<CaptureQueue> queues = new ArrayList<>();
-                for (StreamRuntime s : streams) {
-                    queues.add(s.queue());
-                }
                 this.queueSync = new QueueSync(queues, syncBytes);
+            }
+            if (!config.capture().growAhead().isZero()) {
+                this.queueGrower = new QueueFileGrower(queues, config.capture().growAhead());
             }
         } catch (RuntimeException | IOException e) {
             closeQueues();
@@ -329,10 +334,18 @@ public final class Pipeline implements AutoCloseable {
         uploaderRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
                 BackgroundPriority.wrap(uploader, nice), "uploader");
         track("uploader", uploaderRunner);
+        List<Agent> queueFiles = new ArrayList<>();
+        if (queueGrower != null) {
+            queueFiles.add(queueGrower);   // first: an extension is short, a sync may wait for the disk
+        }
         if (queueSync != null) {
-            queueSyncRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
-                    BackgroundPriority.wrap(queueSync, nice), "queue-sync");
-            track("queue-sync", queueSyncRunner);
+            queueFiles.add(queueSync);
+        }
+        if (!queueFiles.isEmpty()) {
+            Agent agent = queueFiles.size() == 1 ? queueFiles.get(0) : new CompositeAgent(queueFiles);
+            queueFilesRunner = startOnThread(new SleepingMillisIdleStrategy(20), errors,
+                    BackgroundPriority.wrap(agent, nice), "queue-files");
+            track("queue-files", queueFilesRunner);
         }
         link.start();
         storage.start();
@@ -351,9 +364,14 @@ public final class Pipeline implements AutoCloseable {
                 + " streams, uploading to " + target.describe() + (once ? " (--once)" : ""));
     }
 
-    /** The thread that writes queue files to disk every agent.capture.sync-bytes; null when that is off. */
+    /** Writes queue files to disk every agent.capture.sync-bytes; null when that is off. */
     public QueueSync queueSync() {
         return queueSync;
+    }
+
+    /** Extends queue files ahead of their writers (agent.capture.grow-ahead); null when that is off. */
+    public QueueFileGrower queueGrower() {
+        return queueGrower;
     }
 
     private static AgentRunner startOnThread(IdleStrategy idle, ErrorHandler errors, Agent agent, String name) {
@@ -453,8 +471,8 @@ public final class Pipeline implements AutoCloseable {
         List<AgentRunner> all = new ArrayList<>(sourceRunners);
         all.addAll(transformRunners);
         all.addAll(batcherRunners);
-        if (queueSyncRunner != null) {
-            all.add(queueSyncRunner);
+        if (queueFilesRunner != null) {
+            all.add(queueFilesRunner);
         }
         if (uploaderRunner != null) {
             all.add(uploaderRunner);
@@ -626,9 +644,9 @@ public final class Pipeline implements AutoCloseable {
             r.close();
         }
         batcherRunners.clear();
-        if (queueSyncRunner != null) {
-            queueSyncRunner.close();
-            queueSyncRunner = null;
+        if (queueFilesRunner != null) {
+            queueFilesRunner.close();
+            queueFilesRunner = null;
         }
         if (uploaderRunner != null) {
             uploaderRunner.close();

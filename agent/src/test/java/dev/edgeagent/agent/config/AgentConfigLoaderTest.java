@@ -55,6 +55,16 @@ class AgentConfigLoaderTest {
         assertEquals("file:var/upload", c.upload().target());
         assertEquals(UploadTargetSpec.Kind.file, UploadTargetSpec.parse(c.upload().target()).kind());
         assertEquals(32L << 20, c.capture().syncBytes().asLongValue(), "queue files are synced every 32 MB");
+        assertTrue(c.capture().growAhead().isZero(), "queue files are not extended ahead unless asked");
+    }
+
+    @Test
+    void growAheadIsOffOrBetweenATenthOfASecondAndAMinute() {
+        ConfigException e = fails(MINIMAL.replace("agent:\n", "agent:\n  capture: {grow-ahead: 10ms}\n"));
+        assertEquals(List.of("agent.capture.grow-ahead = \"PT0.01S\": expected 0s (off) or a duration between 100ms"
+                + " and 1m"), e.problems());
+        assertTrue(AgentConfigLoader.parse("agent.yaml", MINIMAL.replace("agent:\n", "agent:\n  capture: {grow-ahead: 0s}\n"),
+                Map.of()).agent().capture().growAhead().isZero());
     }
 
     @Test
