@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * canonical path (the token Chronicle's mapped file synchronizes on while it resizes) and only ever lengthen the
  * file, so neither can shorten what the other mapped.
  *
- * <p>The apparent length of the file being written (what quota accounting reads) is ahead of its data by at most
- * two {@code growAhead}s of the stream's writing; the blocks on disk are only what was written.
+ * <p>The apparent length of a file is ahead of its data by up to two {@code growAhead}s of the stream's writing,
+ * and a finished file keeps that tail; the blocks on disk are only what was written, and quotas count those
+ * ({@link AllocatedSize}).
  */
 public final class QueueFileGrower implements Agent {
 

@@ -203,10 +203,10 @@ public interface AgentConfig {
 
         /**
          * A background thread keeps each queue file this much of the stream's writing longer than written, so
-         * the capture thread never extends the file itself (an ftruncate that waits for writeback). 0s: off, the
-         * default until quota accounting reads allocated blocks rather than file lengths.
+         * the capture thread never extends the file itself (an ftruncate that waits for writeback). 0s: off.
+         * The extension is sparse, and quotas count what files hold on disk, so it costs no quota.
          */
-        @WithDefault("0s")
+        @WithDefault("1s")
         @WithConverter(DurationConverter.class)
         Duration growAhead();
     }

@@ -7,6 +7,7 @@ import dev.edgeagent.agent.batch.EvictionMark;
 import dev.edgeagent.agent.batch.Outbox;
 import dev.edgeagent.agent.batch.OutboxClaims;
 import dev.edgeagent.agent.batch.StreamBatcher;
+import dev.edgeagent.agent.capture.AllocatedSize;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.Tier;
@@ -381,10 +382,11 @@ public final class StorageGovernor implements AutoCloseable {
         return used;
     }
 
+    /** What the stream's queue files hold on disk (not their lengths: their unwritten tails are sparse). */
     private static long queueBytes(Stream s) {
         long bytes = 0;
         for (CaptureQueue.CycleFile f : s.queue().cycleFiles()) {
-            bytes += f.file().length();
+            bytes += AllocatedSize.of(f.file());
         }
         return bytes;
     }

@@ -55,7 +55,7 @@ class AgentConfigLoaderTest {
         assertEquals("file:var/upload", c.upload().target());
         assertEquals(UploadTargetSpec.Kind.file, UploadTargetSpec.parse(c.upload().target()).kind());
         assertEquals(32L << 20, c.capture().syncBytes().asLongValue(), "queue files are synced every 32 MB");
-        assertTrue(c.capture().growAhead().isZero(), "queue files are not extended ahead unless asked");
+        assertEquals(java.time.Duration.ofSeconds(1), c.capture().growAhead(), "queue files are kept 1 s ahead");
     }
 
     @Test
