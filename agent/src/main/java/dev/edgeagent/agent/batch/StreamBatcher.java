@@ -1,7 +1,7 @@
 package dev.edgeagent.agent.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgeagent.agent.capture.AllocatedSize;
+import dev.edgeagent.agent.capture.FileSpace;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.capture.RecordView;
 import dev.edgeagent.agent.decode.DerivedOutput;
@@ -576,7 +576,7 @@ public final class StreamBatcher implements Agent {
                     sealOpenBatch();   // what was read is safe in a batch; only unread records can be lost
                 }
             }
-            long size = AllocatedSize.of(f.file());
+            long size = FileSpace.onDisk(f.file());
             if (f.file().delete()) {
                 freed += size;
                 files++;

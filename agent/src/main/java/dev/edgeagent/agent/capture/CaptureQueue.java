@@ -170,6 +170,21 @@ public final class CaptureQueue implements AutoCloseable {
         return writePosition.get();
     }
 
+    /**
+     * Bytes of {@code file} that hold data: its data extents ({@link FileSpace#onDisk}), and for the file the writer
+     * is in no more than its published place and a chunk. The margin preallocated ahead of the writer
+     * ({@link QueueFileGrower}) is not data, but pages the kernel read ahead into it are counted as such by the
+     * file system until the writer has moved on and the margin is given back.
+     */
+    public long dataBytes(CycleFile file) {
+        long bytes = FileSpace.onDisk(file.file());
+        long w = writePosition.get();
+        if (w >= 0 && (int) (w >>> POSITION_BITS) == (file.cycle() & 0xFFFFF)) {
+            bytes = Math.min(bytes, (w & POSITION_MASK) + chunkBytes);
+        }
+        return bytes;
+    }
+
     public StreamStats stats() {
         return stats;
     }

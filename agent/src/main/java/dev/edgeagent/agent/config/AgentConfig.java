@@ -209,6 +209,15 @@ public interface AgentConfig {
         @WithDefault("1s")
         @WithConverter(DurationConverter.class)
         Duration growAhead();
+
+        /**
+         * With grow-ahead, allocate the blocks of the margin (fallocate) instead of leaving a hole: a write fault
+         * in a hole reserves a block under the inode's data lock, which writeback of the same file holds. Off by
+         * default: pages the kernel reads ahead into a preallocated range count as data until it is given back,
+         * which a small quota with a short roll cycle notices.
+         */
+        @WithDefault("false")
+        boolean preallocate();
     }
 
     interface BatchingConfig {

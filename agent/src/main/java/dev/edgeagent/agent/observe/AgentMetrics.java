@@ -53,6 +53,9 @@ public final class AgentMetrics {
             FunctionCounter.builder("edgeagent.capture.grow.late", pipeline.queueGrower(), x -> x.late())
                     .description("times a capture thread had extended its queue file itself first: grow-ahead too short")
                     .register(registry);
+            FunctionCounter.builder("edgeagent.capture.preallocated.released", pipeline.queueGrower(), x -> x.releasedBytes())
+                    .baseUnit("bytes").description("preallocated tails of finished queue files given back")
+                    .register(registry);
             FunctionCounter.builder("edgeagent.capture.grow.failures", pipeline.queueGrower(), x -> x.failures())
                     .description("queue file extensions that failed (logged)").register(registry);
         }

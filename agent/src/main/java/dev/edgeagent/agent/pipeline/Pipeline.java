@@ -164,7 +164,8 @@ public final class Pipeline implements AutoCloseable {
                 this.queueSync = new QueueSync(queues, syncBytes);
             }
             if (!config.capture().growAhead().isZero()) {
-                this.queueGrower = new QueueFileGrower(queues, config.capture().growAhead());
+                this.queueGrower = new QueueFileGrower(queues, config.capture().growAhead(),
+                        config.capture().preallocate());
             }
         } catch (RuntimeException | IOException e) {
             closeQueues();

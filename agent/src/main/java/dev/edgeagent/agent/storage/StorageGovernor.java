@@ -7,7 +7,6 @@ import dev.edgeagent.agent.batch.EvictionMark;
 import dev.edgeagent.agent.batch.Outbox;
 import dev.edgeagent.agent.batch.OutboxClaims;
 import dev.edgeagent.agent.batch.StreamBatcher;
-import dev.edgeagent.agent.capture.AllocatedSize;
 import dev.edgeagent.agent.capture.CaptureQueue;
 import dev.edgeagent.agent.config.AgentConfig;
 import dev.edgeagent.agent.config.Tier;
@@ -386,7 +385,7 @@ public final class StorageGovernor implements AutoCloseable {
     private static long queueBytes(Stream s) {
         long bytes = 0;
         for (CaptureQueue.CycleFile f : s.queue().cycleFiles()) {
-            bytes += AllocatedSize.of(f.file());
+            bytes += s.queue().dataBytes(f);
         }
         return bytes;
     }

@@ -45,7 +45,7 @@ class QueueFileGrowerTest {
     @Test
     void theFileIsKeptAheadOfItsWriterSoTheWriterNeverExtendsIt() {
         try (CaptureQueue cam = new CaptureQueue(dataDir, "cam", "FAST_HOURLY", new StreamStats("cam"))) {
-            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), () -> now);
+            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), true, () -> now);
             assertEquals(0, grower.doWork(), "nothing written yet");
             RecordSink sink = cam.newSink();
             append(sink, 6, 200_000);
@@ -76,7 +76,7 @@ class QueueFileGrowerTest {
     @Test
     void theMarginFollowsTheStreamsRateAndAWriterThatOvertookItIsCountedLate() {
         try (CaptureQueue cam = new CaptureQueue(dataDir, "cam", "FAST_HOURLY", new StreamStats("cam"))) {
-            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), () -> now);
+            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), true, () -> now);
             RecordSink sink = cam.newSink();
             append(sink, 1, 100_000);
             grower.doWork();
@@ -96,7 +96,7 @@ class QueueFileGrowerTest {
     @Test
     void aFileIsNeverShortenedAndAnotherCyclesPositionIsNotAppliedToIt() throws Exception {
         try (CaptureQueue cam = new CaptureQueue(dataDir, "cam", "FAST_HOURLY", new StreamStats("cam"))) {
-            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), () -> now);
+            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), true, () -> now);
             RecordSink sink = cam.newSink();
             append(sink, 6, 200_000);
             File f = file(cam);
@@ -130,6 +130,62 @@ class QueueFileGrowerTest {
                 dc.rollbackOnClose();
             }
             appender.close();
+        }
+    }
+
+    @Test
+    void aPreallocatedTailIsGivenBackOnceTheWriterIsInTheNextFileAndNoRecordIsLost() throws Exception {
+        try (CaptureQueue cam = new CaptureQueue(dataDir, "cam", "TEST_SECONDLY", new StreamStats("cam"))) {
+            QueueFileGrower grower = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), true, () -> now);
+            RecordSink sink = cam.newSink();
+            long usable = dataDir.toFile().getUsableSpace();
+            append(sink, 6, 200_000);
+            File first = file(cam);
+            assertEquals(1, grower.doWork());
+            long chunk = cam.chunkBytes();
+            assertTrue(first.length() >= 4 * chunk, "grown ahead: " + first.length());
+            assertTrue(usable - dataDir.toFile().getUsableSpace() >= 3 * chunk,
+                    "the margin's blocks are allocated, not a hole: free space fell by "
+                            + (usable - dataDir.toFile().getUsableSpace()));
+            long dataEnd = FileSpace.dataEnd(first);
+            assertTrue(dataEnd >= 1_200_000 && dataEnd < first.length() - 2 * chunk, "data ends at " + dataEnd);
+
+            // the next cycle: the writer is in a new file, and what it did not reach of the first goes back
+            long cycle = cam.cycleFiles().get(0).cycle();
+            while (cam.chronicle().cycle() == cycle) {
+                Thread.sleep(20);
+            }
+            append(sink, 2, 200_000);
+            assertNotEquals(first, file(cam));
+            grower.doWork();
+            // the new file was preallocated in the same step; without the release both whole files would be held
+            long held = usable - dataDir.toFile().getUsableSpace();
+            long bothFiles = first.length() + file(cam).length();
+            assertTrue(held < bothFiles - 2 * chunk, "blocks held " + held + ", both files " + bothFiles);
+            assertTrue(grower.releasedBytes() >= first.length() - dataEnd - 128 * 1024,
+                    "released " + grower.releasedBytes() + " of a " + (first.length() - dataEnd) + "-byte tail");
+            assertEquals(dataEnd, FileSpace.dataEnd(first), "nothing written was given back");
+            List<CaptureQueueTest.Read> read = CaptureQueueTest.readAll(cam);
+            assertEquals(8, read.size(), "every record is still there");
+            for (int i = 0; i < 8; i++) {
+                assertEquals(i, read.get(i).seq());
+                assertEquals(200_000, read.get(i).payload().length);
+            }
+            assertEquals(0, grower.failures());
+            grower.onClose();
+
+            // a later start gives back the tails of files an earlier run finished
+            long released = FileSpace.dataEnd(file(cam));
+            File second = file(cam);
+            while (cam.chronicle().cycle() == cycle + 1) {
+                Thread.sleep(20);
+            }
+            append(sink, 1, 1000);
+            QueueFileGrower restarted = new QueueFileGrower(List.of(cam), Duration.ofSeconds(1), true, () -> now);
+            restarted.doWork();
+            assertTrue(restarted.releasedBytes() >= second.length() - released - 128 * 1024);
+            assertEquals(9, CaptureQueueTest.readAll(cam).size());
+            restarted.onClose();
         }
     }
 }

@@ -56,6 +56,7 @@ class AgentConfigLoaderTest {
         assertEquals(UploadTargetSpec.Kind.file, UploadTargetSpec.parse(c.upload().target()).kind());
         assertEquals(32L << 20, c.capture().syncBytes().asLongValue(), "queue files are synced every 32 MB");
         assertEquals(java.time.Duration.ofSeconds(1), c.capture().growAhead(), "queue files are kept 1 s ahead");
+        assertFalse(c.capture().preallocate(), "the margin is sparse unless asked");
     }
 
     @Test
