@@ -35,28 +35,23 @@ public final class FileSpace {
      * count. Its length where that cannot be measured; 0 if absent.
      */
     public static long onDisk(File file) {
-        long length = file.length();
-        if (length == 0 || UNAVAILABLE.get()) {
-            return length;
-        }
-        try {
-            long[] extents = dataExtents(file.getPath(), length);
-            return extents != null ? Math.min(extents[0], length) : length;
-        } catch (LinkageError | RuntimeException e) {
-            unavailable(e);
-            return length;
-        }
+        return measured(file, 0);
     }
 
     /** Where the file's last data ends (0 if it holds none); its length where that cannot be measured. */
     static long dataEnd(File file) {
+        return measured(file, 1);
+    }
+
+    /** {@link #dataExtents} field {@code which}, capped at the length; the length where it cannot be measured. */
+    private static long measured(File file, int which) {
         long length = file.length();
         if (length == 0 || UNAVAILABLE.get()) {
             return length;
         }
         try {
             long[] extents = dataExtents(file.getPath(), length);
-            return extents != null ? Math.min(extents[1], length) : length;
+            return extents != null ? Math.min(extents[which], length) : length;
         } catch (LinkageError | RuntimeException e) {
             unavailable(e);
             return length;
