@@ -126,8 +126,12 @@ public final class Pipeline implements AutoCloseable {
                     case mjpeg, images -> 4 << 20;   // a camera frame
                     case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
                 };
+                // only a synthetic source states its byte rate; a live stream's chunk follows its largest record
+                double bytesPerSecond = sc.source().type() == AgentConfig.SourceType.synthetic
+                        ? sc.source().rate() * sc.source().recordBytes() : 0;
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),
-                        CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue()), stats);
+                        CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue(), bytesPerSecond),
+                        stats);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
                 SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
                 PayloadFormat format = SourceFactory.payloadFormat(sc.source());

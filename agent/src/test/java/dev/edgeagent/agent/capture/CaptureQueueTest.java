@@ -50,6 +50,19 @@ class CaptureQueueTest {
     }
 
     @Test
+    void chunkSizeFollowsTheLargestRecordAndTheStatedRate() {
+        long mib = 1 << 20;
+        assertEquals(mib, CaptureQueue.chunkBytesFor(100, mib), "small records keep the configured chunk");
+        assertEquals(2 * mib, CaptureQueue.chunkBytesFor(325_000, mib), "four of the largest record fit");
+        assertEquals(mib, CaptureQueue.chunkBytesFor(100, mib, 2_000 * 16), "a slow stream keeps the configured chunk");
+        // a 250 KB camera at 30 and at 120 frames/s: a chunk holds at least a third of a second of it
+        assertEquals(4 * mib, CaptureQueue.chunkBytesFor(325_000, mib, 30 * 250_000));
+        assertEquals(16 * mib, CaptureQueue.chunkBytesFor(325_000, mib, 120 * 250_000));
+        assertEquals(CaptureQueue.MAX_RATE_CHUNK_BYTES, CaptureQueue.chunkBytesFor(100, mib, 1e10), "capped");
+        assertEquals(128 * mib, CaptureQueue.chunkBytesFor(30 * mib, mib, 1e10), "but never below four records");
+    }
+
+    @Test
     void recordsRoundTripByteForByteFromHeapAndDirectBuffers() {
         try (CaptureQueue q = new CaptureQueue(dataDir, "can0", "FAST_HOURLY", new StreamStats("can0"))) {
             RecordSink sink = q.newSink();
