@@ -307,6 +307,17 @@ public final class Pipeline implements AutoCloseable {
         return new Pipeline(loaded, agentVersion, once);
     }
 
+    /**
+     * Collects once before the sources start: what start-up built (config, queues, stages, client libraries) is
+     * moved to the old generation now, while no sensor waits. Left to the first young collections, it was copied
+     * under capture: a 98 ms pause 1.5 s into a 4x run on the build machine, longer than a sensor buffers.
+     */
+    private static void settleHeap() {
+        long t = System.nanoTime();
+        System.gc();
+        LOG.log(Level.DEBUG, () -> String.format("heap settled before capture in %.1f ms", (System.nanoTime() - t) / 1e6));
+    }
+
     public void start() {
         ErrorHandler errors = this::onAgentError;
         int nice = config.capture().backgroundNice();
@@ -354,6 +365,7 @@ public final class Pipeline implements AutoCloseable {
         }
         link.start();
         storage.start();
+        settleHeap();
         for (StreamRuntime s : streams) {
             if (s.source() != null) {
                 // a paced source sleeps until its next record is due; others are polled every millisecond
