@@ -84,6 +84,7 @@ public final class AgentController implements AutoCloseable {
         this.base = m.topicPrefix() + "/" + config.deviceId() + "/";
         this.commands = new Commands(host);
         try {
+            dev.edgeagent.protocols.source.mqtt.PahoLogger.install();
             this.client = new MqttAsyncClient(m.uri().get(), m.clientId().orElse(config.deviceId() + "-control"),
                     new MemoryPersistence());
         } catch (MqttException e) {

@@ -264,6 +264,7 @@ public final class MqttSubscriberSource implements Source {
     private int startConnect(long now) {
         final Link l;
         try {
+            PahoLogger.install();
             l = new Link(new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence()));
         } catch (MqttException | RuntimeException e) {
             // Settings were validated, so this is unexpected; keep trying at the slow pace.
