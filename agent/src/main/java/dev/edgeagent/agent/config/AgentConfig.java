@@ -179,12 +179,13 @@ public interface AgentConfig {
         String rollCycle();
 
         /**
-         * Queue files are mapped in chunks of this size (raised for streams with larger records): written pages
-         * stay in memory while their chunk is mapped, so this bounds the agent's resident memory per stream.
+         * Queue files are mapped in chunks of this size (always raised to four of a stream's largest records):
+         * written pages stay in memory while their chunk is mapped, so this bounds the agent's resident memory per
+         * stream. Absent: 1M, raised for a stream that states its byte rate to a third of a second of its writing
+         * (see {@link dev.edgeagent.agent.capture.CaptureQueue#chunkBytesFor(long, long, double)}); set, it is kept.
          */
-        @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class)
-        MemorySize chunkBytes();
+        Optional<MemorySize> chunkBytes();
 
         /**
          * Capture first: the batchers, transforms and uploader run at this nice value (Linux, per thread), so a

@@ -9,6 +9,7 @@ import dev.edgeagent.agent.capture.QueueFileGrower;
 import dev.edgeagent.agent.capture.QueueSync;
 import dev.edgeagent.agent.capture.StreamStats;
 import dev.edgeagent.agent.config.AgentConfig;
+import io.quarkus.runtime.configuration.MemorySize;
 import dev.edgeagent.agent.config.AgentConfig.StreamConfig;
 import dev.edgeagent.agent.config.ConfigException;
 import dev.edgeagent.agent.config.LoadedConfig;
@@ -126,12 +127,12 @@ public final class Pipeline implements AutoCloseable {
                     case mjpeg, images -> 4 << 20;   // a camera frame
                     case mqtt -> 256 << 10;          // larger MQTT payloads straddle chunks: slower, still kept
                 };
-                // only a synthetic source states its byte rate; a live stream's chunk follows its largest record
+                // only a synthetic source states its byte rate; a live stream's chunk follows its largest record,
+                // and a chunk size set in the config is kept (a small disk, a memory limit)
                 double bytesPerSecond = sc.source().type() == AgentConfig.SourceType.synthetic
-                        ? sc.source().rate() * sc.source().recordBytes() : 0;
+                        && config.capture().chunkBytes().isEmpty() ? sc.source().rate() * sc.source().recordBytes() : 0;
                 CaptureQueue queue = new CaptureQueue(config.dataDir(), sc.id(), config.capture().rollCycle(),
-                        CaptureQueue.chunkBytesFor(maxRecord, config.capture().chunkBytes().asLongValue(), bytesPerSecond),
-                        stats);
+                        CaptureQueue.chunkBytesFor(maxRecord, captureChunkBytes(), bytesPerSecond), stats);
                 // with --once, live sources (MQTT) run alongside until the finite ones are done
                 SourceHandle source = sources.create(sc, queue.newSink(), stats, queue.nextSequence());
                 PayloadFormat format = SourceFactory.payloadFormat(sc.source());
@@ -257,7 +258,7 @@ public final class Pipeline implements AutoCloseable {
             }
             StreamStats stats = new StreamStats(id);
             CaptureQueue queue = new CaptureQueue(config.dataDir(), id, config.capture().rollCycle(),
-                    CaptureQueue.chunkBytesFor(4 << 20, config.capture().chunkBytes().asLongValue()), stats);
+                    CaptureQueue.chunkBytesFor(4 << 20, captureChunkBytes()), stats);
             BatchStream bs = new BatchStream(id, modality.name(), tier.name(), tags, format,
                     config.deviceId(), agentVersion, loaded.configHash(), primary, null);
             streams.add(new StreamRuntime(id, modality.name(), tier.name(), format, null, stats, queue, null,
@@ -312,6 +313,10 @@ public final class Pipeline implements AutoCloseable {
      * moved to the old generation now, while no sensor waits. Left to the first young collections, it was copied
      * under capture: a 98 ms pause 1.5 s into a 4x run on the build machine, longer than a sensor buffers.
      */
+    private long captureChunkBytes() {
+        return config.capture().chunkBytes().map(MemorySize::asLongValue).orElse(CaptureQueue.DEFAULT_CHUNK_BYTES);
+    }
+
     private static void settleHeap() {
         long t = System.nanoTime();
         System.gc();
