@@ -112,9 +112,11 @@ public final class StreamBatcher implements Agent {
         long lastSensorNs = Long.MIN_VALUE;
         long lastExcerptIndex;
         final int schemaId;
-        final int purgeVersion = purges.version();
+        /** The purges seen when its first record was checked: one that came later makes seal() discard it. */
+        final int purgeVersion;
 
-        OpenBatch(long firstSeq) throws IOException {
+        OpenBatch(long firstSeq, int purgeVersion) throws IOException {
+            this.purgeVersion = purgeVersion;
             tmpFile = tmpDir.resolve(firstSeq + Outbox.MCAP_SUFFIX);
             file = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
@@ -408,7 +410,10 @@ public final class StreamBatcher implements Agent {
                             stats.skippedAlreadySealed.incrementAndGet();
                             continue;
                         }
-                        if (!purges.isEmpty() && purges.purged(stream.streamId(), view.timeNs())) {
+                        // read before the check: a purge between the check and the batch's opening is caught at
+                        // seal (the version read when the batch opened would already include it)
+                        int purgeVersion = purges.version();
+                        if (purgeVersion != 0 && purges.purged(stream.streamId(), view.timeNs())) {
                             // right to deletion: never batched; with no batch open it counts as handled, so that
                             // flushes (shutdown, --once) do not wait for a batch that will never hold it
                             if (open == null && view.sequence() > stats.lastSealedSeq.get()) {
@@ -421,7 +426,7 @@ public final class StreamBatcher implements Agent {
                             seal();
                         }
                         if (open == null) {
-                            open = new OpenBatch(view.sequence());
+                            open = new OpenBatch(view.sequence(), purgeVersion);
                         }
                         open.add(view, index);
                         if (open.rawBytes >= settings.maxBytes()) {
