@@ -182,7 +182,17 @@ public final class CaptureQueue implements AutoCloseable {
     }
 
     static long encodeWritePosition(int cycle, long position) {
-        return ((long) (cycle & 0xFFFFF) << POSITION_BITS) | (position & POSITION_MASK);
+        return ((long) cycleBits(cycle) << POSITION_BITS) | (position & POSITION_MASK);
+    }
+
+    /** The part of a cycle number that a published write position carries: compare with {@link #writtenCycleBits}. */
+    static int cycleBits(int cycle) {
+        return cycle & 0xFFFFF;
+    }
+
+    /** The cycle bits of an {@link #encodeWritePosition encoded} write position. */
+    static int writtenCycleBits(long encoded) {
+        return (int) (encoded >>> POSITION_BITS);
     }
 
     /** {@link #encodeWritePosition} of the writer's place; -1 before its first flush. */
@@ -199,7 +209,7 @@ public final class CaptureQueue implements AutoCloseable {
     public long dataBytes(CycleFile file) {
         long bytes = FileSpace.onDisk(file.file());
         long w = writePosition.get();
-        if (w >= 0 && (int) (w >>> POSITION_BITS) == (file.cycle() & 0xFFFFF)) {
+        if (w >= 0 && writtenCycleBits(w) == cycleBits(file.cycle())) {
             bytes = Math.min(bytes, (w & POSITION_MASK) + chunkBytes);
         }
         return bytes;

@@ -107,7 +107,7 @@ public final class QueueFileGrower implements Agent {
             if (w < 0) {
                 continue;   // nothing written yet
             }
-            int cycleBits = (int) (w >>> CaptureQueue.POSITION_BITS);
+            int cycleBits = CaptureQueue.writtenCycleBits(w);
             long position = w & CaptureQueue.POSITION_MASK;
             if (cycleBits != fileCycleBits[i] && !open(i, cycleBits, position, now)) {
                 continue;
@@ -150,7 +150,7 @@ public final class QueueFileGrower implements Agent {
         }
         List<CaptureQueue.CycleFile> cycleFiles = queues[i].cycleFiles();
         for (CaptureQueue.CycleFile f : cycleFiles) {
-            if ((f.cycle() & 0xFFFFF) == cycleBits) {
+            if (CaptureQueue.cycleBits(f.cycle()) == cycleBits) {
                 if (preallocate && !tailsChecked[i]) {
                     tailsChecked[i] = true;   // files finished before this start, by an earlier run
                     for (CaptureQueue.CycleFile older : cycleFiles) {
