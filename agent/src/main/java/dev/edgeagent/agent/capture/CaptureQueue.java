@@ -103,13 +103,12 @@ public final class CaptureQueue implements AutoCloseable {
 
     /**
      * As {@link #chunkBytesFor(long, long)}, and large enough for a third of a second of the stream's writing at
-     * {@code bytesPerSecond} (0: not known; a power of two, so up to two thirds), up to
-     * {@link #MAX_RATE_CHUNK_BYTES}. Each new chunk is an mmap, and its
-     * release a munmap, both under the process' mmap_lock, which every page fault in the agent may wait for: at 1 MB
-     * a 30 MB/s camera mapped 30 chunks a second, and its readers as many again; on the 2-core build machine the
-     * reference vehicle at 4x lost ten times the records it lost with 16 MB chunks. A chunk's written pages stay
-     * resident while it is mapped (page cache, counted in RssFile), which is why it is sized by rate and not large
-     * for every stream.
+     * {@code bytesPerSecond} (0: not known; a power of two, so up to two thirds), up to {@link #MAX_RATE_CHUNK_BYTES}.
+     * Each new chunk is an mmap, and its release a munmap, both under the process' mmap_lock, which every page fault
+     * in the agent may wait for: at 1 MB a 30 MB/s camera mapped 30 chunks a second, and its readers as many again;
+     * on the 2-core build machine the reference vehicle at 4x lost ten times the records it lost with 16 MB chunks.
+     * A chunk's written pages stay resident while it is mapped (page cache, counted in RssFile), which is why it is
+     * sized by rate and not large for every stream.
      */
     public static long chunkBytesFor(long maxRecordBytes, long minimum, double bytesPerSecond) {
         long needed = Math.max(minimum, 4 * (maxRecordBytes + CaptureRecord.BLOCK_HEADER_LENGTH + 64));

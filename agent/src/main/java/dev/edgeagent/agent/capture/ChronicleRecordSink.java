@@ -301,7 +301,6 @@ public final class ChronicleRecordSink implements RecordSink {
         }
         releaseWriteLock();
         touchedUpTo = 0;
-        touchedCycle = Integer.MIN_VALUE;
     }
 
     /** SingleChronicleQueue.writeLock() is package-private; a document whose close failed can leave it held. */
